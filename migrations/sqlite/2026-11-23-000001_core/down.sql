@@ -1,0 +1,11 @@
+DROP TABLE idempotency_keys;
+DROP TABLE case_events;
+DROP TABLE cases;
+DROP TABLE receipt_counters;
+DROP TABLE holidays;
+DROP TABLE routing_rules;
+DROP TABLE categories;
+DROP TABLE api_tokens;
+DROP TABLE operator_teams;
+DROP TABLE operators;
+DROP TABLE teams;

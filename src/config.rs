@@ -1,0 +1,290 @@
+//! Settings from the environment (and `.env`), validated once at start.
+
+use std::collections::HashMap;
+use std::net::ToSocketAddrs;
+use std::path::PathBuf;
+
+use chrono::{NaiveTime, Weekday};
+use chrono_tz::Tz;
+use secrecy::SecretString;
+
+use crate::db::DatabaseUrl;
+
+/// Every setting the service reads, validated.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `DATABASE_URL`.
+    pub database: DatabaseUrl,
+    /// `CIVICDESK_DB_POOL_SIZE`: connections in the pool.
+    pub pool_size: u32,
+    /// `CIVICDESK_BIND`: the listen address.
+    pub bind: String,
+    /// `CIVICDESK_PUBLIC_URL`: the base of links in emails, without a trailing slash.
+    pub public_url: String,
+    /// `CIVICDESK_SMTP_URL`: unset means `.eml` files.
+    pub smtp_url: Option<SecretString>,
+    /// `CIVICDESK_OUTBOX_DIR`.
+    pub outbox_dir: PathBuf,
+    /// `CIVICDESK_MAIL_FROM`.
+    pub mail_from: String,
+    /// `CIVICDESK_TIMEZONE`: the business calendar's zone.
+    pub timezone: Tz,
+    /// `CIVICDESK_OFFICE_HOURS`: the office periods of a business day.
+    pub office_hours: Vec<(NaiveTime, NaiveTime)>,
+    /// `CIVICDESK_WEEKEND`: days that are never business days.
+    pub weekend: Vec<Weekday>,
+    /// `CIVICDESK_SURVEY_SAMPLE_RATE`.
+    pub survey_sample_rate: f64,
+    /// `CIVICDESK_SURVEY_TTL_DAYS`.
+    pub survey_ttl_days: u32,
+    /// `CIVICDESK_ADMIN_TOKEN`: the bootstrap admin's API token, if set.
+    pub admin_token: Option<SecretString>,
+}
+
+/// A setting that cannot be used; printed as one line naming the variable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    /// The variable's name.
+    pub var: &'static str,
+    /// What is wrong with its value.
+    pub message: String,
+}
+
+impl Settings {
+    /// Reads the process environment, after loading `.env` if there is one.
+    pub fn from_env() -> Result<Settings, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Settings::from_vars(&std::env::vars().collect())
+    }
+
+    /// Builds settings from a map of variables (the environment, or a test's own).
+    pub fn from_vars(vars: &HashMap<String, String>) -> Result<Settings, ConfigError> {
+        let get = |k: &str| vars.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let err = |var: &'static str, message: String| ConfigError { var, message };
+
+        let database = DatabaseUrl::parse(get("DATABASE_URL").unwrap_or("sqlite://civicdesk.db"))
+            .map_err(|m| err("DATABASE_URL", m))?;
+
+        let pool_size = parse_num::<u32>(get("CIVICDESK_DB_POOL_SIZE"), 10)
+            .filter(|n| (1..=200).contains(n))
+            .ok_or_else(|| {
+                err(
+                    "CIVICDESK_DB_POOL_SIZE",
+                    "must be a whole number from 1 to 200".into(),
+                )
+            })?;
+
+        let bind = get("CIVICDESK_BIND")
+            .unwrap_or("127.0.0.1:8080")
+            .to_string();
+        if bind
+            .to_socket_addrs()
+            .map(|mut a| a.next().is_none())
+            .unwrap_or(true)
+        {
+            return Err(err(
+                "CIVICDESK_BIND",
+                format!("\"{bind}\" is not a host:port address"),
+            ));
+        }
+
+        let public_url = get("CIVICDESK_PUBLIC_URL")
+            .unwrap_or("http://localhost:8080")
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://"))
+            || public_url.contains(char::is_whitespace)
+        {
+            return Err(err(
+                "CIVICDESK_PUBLIC_URL",
+                "must be an http:// or https:// URL".into(),
+            ));
+        }
+
+        let smtp_url = match get("CIVICDESK_SMTP_URL") {
+            None => None,
+            Some(u) if u.starts_with("smtp://") || u.starts_with("smtps://") => {
+                Some(SecretString::from(u.to_string()))
+            }
+            Some(_) => {
+                return Err(err(
+                    "CIVICDESK_SMTP_URL",
+                    "must start with smtp:// or smtps://".into(),
+                ))
+            }
+        };
+
+        let outbox_dir = PathBuf::from(get("CIVICDESK_OUTBOX_DIR").unwrap_or("./outbox"));
+
+        let mail_from = get("CIVICDESK_MAIL_FROM")
+            .unwrap_or("civicdesk <no-reply@localhost>")
+            .to_string();
+        if !mail_from.contains('@') {
+            return Err(err(
+                "CIVICDESK_MAIL_FROM",
+                "must be an address like \"civicdesk <no-reply@example.org>\"".into(),
+            ));
+        }
+
+        let tz_name = get("CIVICDESK_TIMEZONE").unwrap_or("Asia/Seoul");
+        let timezone: Tz = tz_name.parse().map_err(|_| {
+            err(
+                "CIVICDESK_TIMEZONE",
+                format!("\"{tz_name}\" is not an IANA time zone such as Asia/Seoul"),
+            )
+        })?;
+
+        let office_hours =
+            parse_office_hours(get("CIVICDESK_OFFICE_HOURS").unwrap_or("09:00-12:00,13:00-18:00"))
+                .map_err(|m| err("CIVICDESK_OFFICE_HOURS", m))?;
+
+        let weekend = parse_weekend(get("CIVICDESK_WEEKEND").unwrap_or("sat,sun"))
+            .map_err(|m| err("CIVICDESK_WEEKEND", m))?;
+
+        let survey_sample_rate = parse_num::<f64>(get("CIVICDESK_SURVEY_SAMPLE_RATE"), 0.25)
+            .filter(|r| (0.0..=1.0).contains(r))
+            .ok_or_else(|| {
+                err(
+                    "CIVICDESK_SURVEY_SAMPLE_RATE",
+                    "must be a number from 0 to 1".into(),
+                )
+            })?;
+
+        let survey_ttl_days = parse_num::<u32>(get("CIVICDESK_SURVEY_TTL_DAYS"), 14)
+            .filter(|d| (1..=365).contains(d))
+            .ok_or_else(|| {
+                err(
+                    "CIVICDESK_SURVEY_TTL_DAYS",
+                    "must be a whole number of days from 1 to 365".into(),
+                )
+            })?;
+
+        let admin_token = match get("CIVICDESK_ADMIN_TOKEN") {
+            None => None,
+            Some(t) if t.len() >= 20 && t.chars().all(|c| c.is_ascii_graphic()) => {
+                Some(SecretString::from(t.to_string()))
+            }
+            Some(_) => {
+                return Err(err(
+                    "CIVICDESK_ADMIN_TOKEN",
+                    "must be at least 20 printable characters without spaces".into(),
+                ))
+            }
+        };
+
+        Ok(Settings {
+            database,
+            pool_size,
+            bind,
+            public_url,
+            smtp_url,
+            outbox_dir,
+            mail_from,
+            timezone,
+            office_hours,
+            weekend,
+            survey_sample_rate,
+            survey_ttl_days,
+            admin_token,
+        })
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(v: Option<&str>, default: T) -> Option<T> {
+    match v {
+        None => Some(default),
+        Some(s) => s.parse().ok(),
+    }
+}
+
+/// `09:00-12:00,13:00-18:00`: ordered, non-overlapping periods within a day.
+fn parse_office_hours(v: &str) -> Result<Vec<(NaiveTime, NaiveTime)>, String> {
+    let bad = || format!("\"{v}\" is not a list of periods like 09:00-12:00,13:00-18:00");
+    let mut periods = Vec::new();
+    for part in v.split(',') {
+        let (a, b) = part.trim().split_once('-').ok_or_else(bad)?;
+        let a = NaiveTime::parse_from_str(a.trim(), "%H:%M").map_err(|_| bad())?;
+        let b = NaiveTime::parse_from_str(b.trim(), "%H:%M").map_err(|_| bad())?;
+        if b <= a {
+            return Err(format!("period {part} ends before it starts"));
+        }
+        if periods.last().is_some_and(|&(_, end)| a < end) {
+            return Err(format!(
+                "period {part} overlaps or precedes the one before it"
+            ));
+        }
+        periods.push((a, b));
+    }
+    Ok(periods)
+}
+
+/// `sat,sun`: day names (three letters or in full); `none` for no weekend.
+fn parse_weekend(v: &str) -> Result<Vec<Weekday>, String> {
+    if v.eq_ignore_ascii_case("none") {
+        return Ok(Vec::new());
+    }
+    v.split(',')
+        .map(|d| {
+            d.trim()
+                .parse::<Weekday>()
+                .map_err(|_| format!("\"{}\" is not a day name such as sat or sunday", d.trim()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_are_those_of_api_md() {
+        let s = Settings::from_vars(&HashMap::new()).unwrap();
+        assert_eq!(s.database.target, "civicdesk.db");
+        assert_eq!(s.bind, "127.0.0.1:8080");
+        assert_eq!(s.public_url, "http://localhost:8080");
+        assert_eq!(s.timezone, chrono_tz::Asia::Seoul);
+        assert_eq!(s.survey_sample_rate, 0.25);
+        assert_eq!(s.survey_ttl_days, 14);
+        assert_eq!(s.office_hours.len(), 2);
+        assert_eq!(s.weekend, [Weekday::Sat, Weekday::Sun]);
+    }
+
+    #[test]
+    fn a_bad_value_names_its_variable() {
+        for (k, v) in [
+            ("DATABASE_URL", "mysql://x"),
+            ("CIVICDESK_BIND", "nowhere"),
+            ("CIVICDESK_PUBLIC_URL", "ftp://x"),
+            ("CIVICDESK_SMTP_URL", "mail.example.org"),
+            ("CIVICDESK_TIMEZONE", "Mars/Olympus"),
+            ("CIVICDESK_SURVEY_SAMPLE_RATE", "1.5"),
+            ("CIVICDESK_SURVEY_TTL_DAYS", "0"),
+            ("CIVICDESK_ADMIN_TOKEN", "short"),
+            ("CIVICDESK_OFFICE_HOURS", "18:00-09:00"),
+            ("CIVICDESK_WEEKEND", "caturday"),
+            ("CIVICDESK_DB_POOL_SIZE", "-1"),
+        ] {
+            let e = Settings::from_vars(&vars(&[(k, v)])).unwrap_err();
+            assert_eq!(e.var, k, "{v}");
+            assert!(e.to_string().starts_with(k));
+        }
+    }
+
+    #[test]
+    fn trailing_slash_of_public_url_is_dropped() {
+        let s = Settings::from_vars(&vars(&[(
+            "CIVICDESK_PUBLIC_URL",
+            "https://civic.example.org/",
+        )]))
+        .unwrap();
+        assert_eq!(s.public_url, "https://civic.example.org");
+    }
+}

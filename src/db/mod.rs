@@ -1,0 +1,275 @@
+//! The database: one connection type over SQLite and PostgreSQL, its pool,
+//! and the migrations of each backend.
+
+pub mod schema;
+pub mod types;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either backend; every store function takes this.
+#[derive(diesel::MultiConnection)]
+pub enum Conn {
+    /// PostgreSQL, the production database.
+    Pg(PgConnection),
+    /// SQLite, the embedded default.
+    Sqlite(SqliteConnection),
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// `sqlite://PATH`.
+    Sqlite,
+    /// `postgres://…` or `postgresql://…`.
+    Postgres,
+}
+
+/// A database URL split into its backend and what that backend's driver takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    /// The backend.
+    pub backend: Backend,
+    /// A file path for SQLite, the whole URL for PostgreSQL.
+    pub target: String,
+}
+
+impl DatabaseUrl {
+    /// Picks the backend from the prefix; anything else is refused, because
+    /// SQLite would take a mistyped URL as a file name and make a new database.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err("sqlite:// needs a file path, e.g. sqlite://civicdesk.db".into());
+            }
+            Ok(DatabaseUrl {
+                backend: Backend::Sqlite,
+                target: path.to_string(),
+            })
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DatabaseUrl {
+                backend: Backend::Postgres,
+                target: url.to_string(),
+            })
+        } else {
+            Err("must start with sqlite:// or postgres://".into())
+        }
+    }
+}
+
+/// Why the database could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// No connection could be had in time, or the database is down.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// A query failed.
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+}
+
+/// Opens connections for the pool and sets every SQLite connection up the same way.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Conn;
+    type Error = diesel::ConnectionError;
+
+    fn connect(&self) -> Result<Conn, Self::Error> {
+        establish(&self.url)
+    }
+
+    fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))
+    }
+
+    fn has_broken(&self, _conn: &mut Conn) -> bool {
+        false
+    }
+}
+
+/// One connection to the database a URL names.
+pub fn establish(url: &DatabaseUrl) -> Result<Conn, diesel::ConnectionError> {
+    match url.backend {
+        Backend::Postgres => Ok(Conn::Pg(PgConnection::establish(&url.target)?)),
+        Backend::Sqlite => {
+            let mut c = SqliteConnection::establish(&url.target)?;
+            // Foreign keys and the busy timeout are per connection in SQLite.
+            c.batch_execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
+                .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
+            Ok(Conn::Sqlite(c))
+        }
+    }
+}
+
+/// The pool and what the handlers need to use it well.
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<Manager>,
+    backend: Backend,
+    /// SQLite has one writer at a time; taking turns here spares writers the
+    /// busy-wait and the deadlock of two deferred transactions upgrading.
+    write_turn: Option<Arc<Mutex<()>>>,
+}
+
+impl Db {
+    /// Opens the pool, sets WAL on SQLite and runs pending migrations.
+    pub fn open(url: &DatabaseUrl, pool_size: u32, timeout: Duration) -> Result<Db, String> {
+        let mut first =
+            establish(url).map_err(|e| format!("cannot connect to the database: {e}"))?;
+        if let Conn::Sqlite(c) = &mut first {
+            c.batch_execute("PRAGMA journal_mode = WAL;")
+                .map_err(|e| format!("cannot set WAL mode: {e}"))?;
+        }
+        run_migrations(&mut first)?;
+        drop(first);
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(timeout)
+            .build(Manager { url: url.clone() })
+            .map_err(|e| format!("cannot open the connection pool: {e}"))?;
+        Ok(Db {
+            pool,
+            backend: url.backend,
+            write_turn: (url.backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+        })
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A connection for blocking code (CLI commands, the tests' set-up).
+    pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, DbError> {
+        self.pool
+            .get()
+            .map_err(|e| DbError::Unavailable(e.to_string()))
+    }
+
+    /// Runs read-only work on a pooled connection off the async threads.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Conn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool
+                .get()
+                .map_err(|e| E::from(DbError::Unavailable(e.to_string())))?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| E::from(DbError::Unavailable(e.to_string())))?
+    }
+
+    /// Runs work in one transaction (committed when it returns `Ok`), off the async threads.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Conn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || db.write_blocking(f))
+            .await
+            .map_err(|e| E::from(DbError::Unavailable(e.to_string())))?
+    }
+
+    /// The blocking form of [`Db::write`].
+    pub fn write_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Conn) -> Result<T, E>,
+        E: From<DbError> + From<diesel::result::Error>,
+    {
+        let mut conn = self.get().map_err(E::from)?;
+        let _turn = self
+            .write_turn
+            .as_ref()
+            .map(|m| m.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        let conn: &mut Conn = &mut conn;
+        conn.transaction(f)
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> bool {
+        self.read(|c| {
+            diesel::sql_query("SELECT 1")
+                .execute(c)
+                .map_err(DbError::from)
+        })
+        .await
+        .is_ok()
+    }
+}
+
+/// Runs the pending migrations of the connection's backend.
+pub fn run_migrations(conn: &mut Conn) -> Result<(), String> {
+    let done = match conn {
+        Conn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        Conn::Pg(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.len()),
+    };
+    match done {
+        Ok(n) => {
+            if n > 0 {
+                tracing::info!(applied = n, "database migrations applied");
+            }
+            Ok(())
+        }
+        Err(e) => Err(format!("migrations failed: {e}")),
+    }
+}
+
+/// Whether an error is a unique-constraint violation (a duplicate).
+pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_pick_their_backend_and_typos_are_refused() {
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://civicdesk.db").unwrap().target,
+            "civicdesk.db"
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///var/lib/c.db").unwrap().target,
+            "/var/lib/c.db"
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u@h/db").unwrap().backend,
+            Backend::Postgres
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgresql://u@h/db").unwrap().backend,
+            Backend::Postgres
+        );
+        assert!(DatabaseUrl::parse("postgress://u@h/db").is_err());
+        assert!(DatabaseUrl::parse("civicdesk.db").is_err());
+        assert!(DatabaseUrl::parse("sqlite://").is_err());
+    }
+}

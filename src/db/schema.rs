@@ -1,0 +1,178 @@
+//! The tables, as both migration folders create them.
+
+diesel::table! {
+    teams (id) {
+        id -> Text,
+        name -> Text,
+        email -> Nullable<Text>,
+        triage -> Bool,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    operators (id) {
+        id -> Text,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    operator_teams (operator_id, team_id) {
+        operator_id -> Text,
+        team_id -> Text,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        operator_id -> Text,
+        name -> Text,
+        token_hash -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    categories (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        name_en -> Nullable<Text>,
+        kind -> Text,
+        default_team_id -> Nullable<Text>,
+        deadline_amount -> Integer,
+        deadline_unit -> Text,
+        keywords -> Text,
+        description -> Nullable<Text>,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    routing_rules (id) {
+        id -> Text,
+        position -> Integer,
+        kind -> Nullable<Text>,
+        category_code -> Nullable<Text>,
+        keywords -> Text,
+        team_id -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    holidays (date) {
+        date -> Date,
+        name -> Text,
+        active -> Bool,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    receipt_counters (year) {
+        year -> Integer,
+        last_seq -> Integer,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> Text,
+        receipt_no -> Text,
+        kind -> Text,
+        category_id -> Nullable<Text>,
+        title -> Text,
+        description -> Text,
+        citizen_name -> Text,
+        citizen_email -> Nullable<Text>,
+        citizen_phone -> Nullable<Text>,
+        lat -> Nullable<Double>,
+        lng -> Nullable<Double>,
+        address -> Nullable<Text>,
+        locale -> Text,
+        channel -> Text,
+        status -> Text,
+        outcome -> Nullable<Text>,
+        team_id -> Nullable<Text>,
+        assignee_id -> Nullable<Text>,
+        access_token_hash -> Text,
+        deadline_amount -> Integer,
+        deadline_unit -> Text,
+        received_at -> Timestamp,
+        due_at -> Timestamp,
+        extended -> Bool,
+        extension_count -> Integer,
+        held_since -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        withdrawn_at -> Nullable<Timestamp>,
+        resolution -> Nullable<Text>,
+        planned_implementation_date -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> Integer,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> Text,
+        case_id -> Text,
+        at -> Timestamp,
+        actor_kind -> Text,
+        actor_id -> Nullable<Text>,
+        event_type -> Text,
+        public -> Bool,
+        data -> Text,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (scope, idem_key) {
+        scope -> Text,
+        idem_key -> Text,
+        request_hash -> Text,
+        response_status -> Integer,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(operator_teams -> operators (operator_id));
+diesel::joinable!(operator_teams -> teams (team_id));
+diesel::joinable!(api_tokens -> operators (operator_id));
+diesel::joinable!(categories -> teams (default_team_id));
+diesel::joinable!(routing_rules -> teams (team_id));
+diesel::joinable!(cases -> teams (team_id));
+diesel::joinable!(cases -> categories (category_id));
+diesel::joinable!(case_events -> cases (case_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    teams,
+    operators,
+    operator_teams,
+    api_tokens,
+    categories,
+    routing_rules,
+    holidays,
+    receipt_counters,
+    cases,
+    case_events,
+    idempotency_keys,
+);

@@ -1,0 +1,287 @@
+//! What a new case must carry (API.md "Intake body"), checked before anything is stored.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use super::case::{Channel, Kind, Locale};
+use super::validation::{is_phone, Errors, FieldError};
+
+/// The intake body as sent; every field optional so that all problems are reported together.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntakeInput {
+    /// `grievance` or `proposal`.
+    pub kind: Option<String>,
+    /// A category code.
+    pub category: Option<String>,
+    /// At most 200 characters.
+    pub title: Option<String>,
+    /// At most 10,000 characters.
+    pub description: Option<String>,
+    /// Who sends it.
+    pub citizen: Option<CitizenInput>,
+    /// Where it happens.
+    pub location: Option<LocationInput>,
+    /// `ko` or `en`.
+    pub locale: Option<String>,
+    /// Operators only.
+    pub channel: Option<String>,
+    /// Operators only: when a case taken by phone, visit or letter arrived.
+    pub received_at: Option<DateTime<chrono::FixedOffset>>,
+}
+
+/// The citizen part of the intake body.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CitizenInput {
+    /// Required.
+    pub name: Option<String>,
+    /// An email or a phone is required.
+    pub email: Option<String>,
+    /// An email or a phone is required.
+    pub phone: Option<String>,
+}
+
+/// The location part of the intake body.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocationInput {
+    /// Latitude, -90 to 90.
+    pub lat: Option<f64>,
+    /// Longitude, -180 to 180.
+    pub long: Option<f64>,
+    /// A street address.
+    pub address: Option<String>,
+}
+
+/// The citizen of a valid intake.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Citizen {
+    /// Name.
+    pub name: String,
+    /// Email, if given.
+    pub email: Option<String>,
+    /// Phone, if given.
+    pub phone: Option<String>,
+}
+
+/// The location of a valid intake.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Location {
+    /// Latitude.
+    pub lat: Option<f64>,
+    /// Longitude.
+    pub long: Option<f64>,
+    /// Address.
+    pub address: Option<String>,
+}
+
+/// A valid intake.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intake {
+    /// The kind.
+    pub kind: Kind,
+    /// The category code, if given.
+    pub category: Option<String>,
+    /// The title.
+    pub title: String,
+    /// The description.
+    pub description: String,
+    /// The citizen.
+    pub citizen: Citizen,
+    /// The location, if given.
+    pub location: Option<Location>,
+    /// The citizen's language.
+    pub locale: Locale,
+    /// The channel, if an operator named one.
+    pub channel: Option<Channel>,
+    /// When it was received, if an operator recorded an earlier case.
+    pub received_at: Option<DateTime<Utc>>,
+}
+
+/// Longest title, in characters.
+pub const TITLE_MAX: usize = 200;
+/// Longest description, in characters.
+pub const DESCRIPTION_MAX: usize = 10_000;
+
+/// Checks an intake body; `now` bounds `received_at`.
+pub fn validate(input: &IntakeInput, now: DateTime<Utc>) -> Result<Intake, Vec<FieldError>> {
+    let mut e = Errors::default();
+    if input.kind.is_none() {
+        e.add("kind", format!("is required: one of {}", Kind::names()));
+    }
+    let kind = e.one_of("kind", input.kind.as_deref(), Kind::parse, &Kind::names());
+    let category = e.optional_text("category", input.category.as_deref(), 64);
+    let title = e.required_text("title", input.title.as_deref(), TITLE_MAX);
+    let description = e.required_text("description", input.description.as_deref(), DESCRIPTION_MAX);
+
+    let citizen = match &input.citizen {
+        None => {
+            e.add("citizen", "is required: {\"name\", \"email\" or \"phone\"}");
+            None
+        }
+        Some(c) => {
+            let name = e.required_text("citizen.name", c.name.as_deref(), 100);
+            let email = e.email("citizen.email", c.email.as_deref());
+            let phone = e.optional_text("citizen.phone", c.phone.as_deref(), 32);
+            if let Some(p) = &phone {
+                if !is_phone(p) {
+                    e.add("citizen.phone", "must be a phone number: 7 to 15 digits, optionally with +, spaces, dashes or parentheses");
+                }
+            }
+            let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+            if blank(&c.email) && blank(&c.phone) {
+                e.add(
+                    "citizen",
+                    "needs an email or a phone so that the agency can answer",
+                );
+            }
+            name.map(|name| Citizen { name, email, phone })
+        }
+    };
+
+    let location = input.location.as_ref().and_then(|l| {
+        if let Some(lat) = l.lat {
+            if !(-90.0..=90.0).contains(&lat) {
+                e.add("location.lat", "must be between -90 and 90");
+            }
+        }
+        if let Some(long) = l.long {
+            if !(-180.0..=180.0).contains(&long) {
+                e.add("location.long", "must be between -180 and 180");
+            }
+        }
+        if l.lat.is_some() != l.long.is_some() {
+            e.add("location", "lat and long go together");
+        }
+        let address = e.optional_text("location.address", l.address.as_deref(), 500);
+        (l.lat.is_some() || address.is_some()).then_some(Location {
+            lat: l.lat,
+            long: l.long,
+            address,
+        })
+    });
+
+    let locale = match input.locale.as_deref() {
+        None => Some(Locale::Ko),
+        Some(v) => e.one_of("locale", Some(v), Locale::parse, &Locale::names()),
+    };
+    let channel = e.one_of(
+        "channel",
+        input.channel.as_deref(),
+        Channel::parse,
+        &Channel::names(),
+    );
+    let received_at = input.received_at.map(|t| t.with_timezone(&Utc));
+    if let Some(t) = received_at {
+        if t > now {
+            e.add("received_at", "must not be in the future");
+        }
+    }
+
+    e.finish(())?;
+    match (kind, title, description, citizen, locale) {
+        (Some(kind), Some(title), Some(description), Some(citizen), Some(locale)) => Ok(Intake {
+            kind,
+            category,
+            title,
+            description,
+            citizen,
+            location,
+            locale,
+            channel,
+            received_at,
+        }),
+        _ => Err(vec![FieldError {
+            field: "body".into(),
+            message: "is incomplete".into(),
+        }]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> IntakeInput {
+        IntakeInput {
+            kind: Some("grievance".into()),
+            title: Some("가로등 고장".into()),
+            description: Some("3일째 꺼져 있습니다".into()),
+            citizen: Some(CitizenInput {
+                name: Some("김민원".into()),
+                email: Some("kim@example.org".into()),
+                phone: None,
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn fields(r: Result<Intake, Vec<FieldError>>) -> Vec<String> {
+        r.unwrap_err().into_iter().map(|e| e.field).collect()
+    }
+
+    #[test]
+    fn a_valid_body_passes_with_defaults() {
+        let i = validate(&valid(), Utc::now()).unwrap();
+        assert_eq!(i.kind, Kind::Grievance);
+        assert_eq!(i.locale, Locale::Ko);
+        assert_eq!(i.channel, None);
+    }
+
+    #[test]
+    fn all_problems_are_reported_together() {
+        let mut b = valid();
+        b.kind = Some("complaint".into());
+        b.title = Some("x".repeat(201));
+        b.citizen = Some(CitizenInput {
+            name: None,
+            email: Some("nope".into()),
+            phone: None,
+        });
+        b.locale = Some("fr".into());
+        let f = fields(validate(&b, Utc::now()));
+        assert_eq!(
+            f,
+            ["kind", "title", "citizen.name", "citizen.email", "locale"]
+        );
+    }
+
+    #[test]
+    fn email_or_phone_is_required() {
+        let mut b = valid();
+        b.citizen = Some(CitizenInput {
+            name: Some("Kim".into()),
+            email: Some(" ".into()),
+            phone: None,
+        });
+        assert_eq!(fields(validate(&b, Utc::now())), ["citizen"]);
+        b.citizen = Some(CitizenInput {
+            name: Some("Kim".into()),
+            email: None,
+            phone: Some("010-1234-5678".into()),
+        });
+        assert!(validate(&b, Utc::now()).is_ok());
+    }
+
+    #[test]
+    fn received_at_may_not_be_in_the_future() {
+        let mut b = valid();
+        let now = Utc::now();
+        b.received_at = Some((now + chrono::Duration::hours(1)).fixed_offset());
+        assert_eq!(fields(validate(&b, now)), ["received_at"]);
+        b.received_at = Some((now - chrono::Duration::days(2)).fixed_offset());
+        assert!(validate(&b, now).is_ok());
+    }
+
+    #[test]
+    fn location_bounds() {
+        let mut b = valid();
+        b.location = Some(LocationInput {
+            lat: Some(91.0),
+            long: Some(127.0),
+            address: None,
+        });
+        assert_eq!(fields(validate(&b, Utc::now())), ["location.lat"]);
+    }
+}

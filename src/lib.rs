@@ -1,0 +1,8 @@
+//! civicdesk: grievances and proposals routed to their team, tracked against
+//! a legal deadline in business days, answered and followed by a happy call.
+
+#[macro_use]
+pub mod domain;
+
+pub mod config;
+pub mod db;
