@@ -4,5 +4,11 @@
 #[macro_use]
 pub mod domain;
 
+pub mod bootstrap;
+pub mod cli;
 pub mod config;
+pub mod credentials;
 pub mod db;
+pub mod http;
+pub mod startup;
+pub mod store;

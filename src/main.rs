@@ -1,1 +1,55 @@
-fn main() {}
+//! The `civicdesk` binary: parse the command line, load settings, run.
+
+use std::process::ExitCode;
+
+use civicdesk::cli::{self, Cli, Command, OperatorCommand, TokenCommand};
+use civicdesk::config::Settings;
+use civicdesk::startup::Application;
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::from_env() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("civicdesk: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings),
+        Command::Migrate => cli::migrate(&settings),
+        Command::Operator(OperatorCommand::Create(args)) => cli::operator_create(&settings, args),
+        Command::Token(TokenCommand::Create { operator, name }) => {
+            cli::token_create(&settings, &operator, &name)
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("civicdesk: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(settings: Settings) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let bind = settings.bind.clone();
+        let app = Application::build(settings).await?;
+        if let Some(first) = &app.first_start {
+            println!("civicdesk: first start: created the admin operator. These credentials are shown only once:");
+            println!("  email:    {}", first.email);
+            println!("  password: {}", first.password);
+            println!("  token:    {}", first.token);
+        }
+        tracing::info!("civicdesk listening on http://{bind}");
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}

@@ -1,0 +1,147 @@
+//! Who is calling: an operator by bearer token, or the public.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+
+use super::problem::ApiError;
+use super::AppState;
+use crate::credentials::token_hash;
+use crate::db::types::Id;
+use crate::domain::catalog::Role;
+use crate::store;
+
+/// An authenticated operator.
+#[derive(Debug, Clone)]
+pub struct Operator {
+    /// Id.
+    pub id: Id,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Teams they belong to.
+    pub team_ids: Vec<Id>,
+}
+
+impl Operator {
+    /// 403 unless the operator has one of these roles.
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+            Err(ApiError::Forbidden(format!(
+                "this needs the role {}; you are {}",
+                names.join(" or "),
+                self.role.as_str()
+            )))
+        }
+    }
+
+    /// 403 unless the operator is an admin.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        self.require(&[Role::Admin])
+    }
+
+    /// Whether the operator may see and work on cases of this team.
+    pub fn covers_team(&self, team: Option<&Id>) -> bool {
+        match self.role {
+            Role::Admin | Role::Happycall => true,
+            Role::Manager | Role::Agent => team.is_some_and(|t| self.team_ids.contains(t)),
+        }
+    }
+}
+
+/// The bearer token of a request: `None` without an Authorization header,
+/// an error when the header is there but not a bearer token.
+fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let text = value.to_str().map_err(|_| {
+        ApiError::Unauthorized("the Authorization header is not readable text".into())
+    })?;
+    match text.split_once(' ') {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
+            Ok(Some(token.trim().to_string()))
+        }
+        _ => Err(ApiError::Unauthorized(
+            "use Authorization: Bearer <token>".into(),
+        )),
+    }
+}
+
+async fn authenticate(state: web::Data<AppState>, token: String) -> Result<Operator, ApiError> {
+    let hash = token_hash(&token);
+    let found = state
+        .db
+        .read(move |c| {
+            let Some(op) = store::tokens::operator_by_hash(c, &hash)? else {
+                return Ok::<_, ApiError>(None);
+            };
+            let teams = store::operators::team_ids(c, &op.id)?;
+            Ok(Some((op, teams)))
+        })
+        .await?;
+    let (op, team_ids) = found
+        .ok_or_else(|| ApiError::Unauthorized("the bearer token is unknown or revoked".into()))?;
+    let role = Role::parse(&op.role)
+        .ok_or_else(|| ApiError::Internal(format!("stored role {}", op.role)))?;
+    Ok(Operator {
+        id: op.id,
+        name: op.name,
+        role,
+        team_ids,
+    })
+}
+
+fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal("application state missing".into()))
+}
+
+impl FromRequest for Operator {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = state_of(req);
+        Box::pin(async move {
+            let token = token?.ok_or_else(|| {
+                ApiError::Unauthorized(
+                    "this needs an operator: send Authorization: Bearer <token>".into(),
+                )
+            })?;
+            authenticate(state?, token).await
+        })
+    }
+}
+
+/// An operator when credentials are sent (and then they must be good), else the public.
+#[derive(Debug, Clone)]
+pub struct MaybeOperator(pub Option<Operator>);
+
+impl FromRequest for MaybeOperator {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = state_of(req);
+        Box::pin(async move {
+            match token? {
+                None => Ok(MaybeOperator(None)),
+                Some(t) => authenticate(state?, t)
+                    .await
+                    .map(|o| MaybeOperator(Some(o))),
+            }
+        })
+    }
+}

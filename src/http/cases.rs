@@ -1,0 +1,484 @@
+//! `POST /api/v1/cases` (intake, public or operator) and `GET /api/v1/cases/{id}`.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use super::auth::{MaybeOperator, Operator};
+use super::extract::JsonBody;
+use super::problem::ApiError;
+use super::AppState;
+use crate::config::Settings;
+use crate::credentials::{new_token, token_hash};
+use crate::db::types::{now, utc, Id};
+use crate::db::{is_unique_violation, Conn};
+use crate::domain::calendar::Calendar;
+use crate::domain::case::{Channel, Kind, Status};
+use crate::domain::deadline::{Deadline, DeadlineUnit};
+use crate::domain::intake::{self, Intake, IntakeInput};
+use crate::domain::routing::{self, CaseFacts, CategoryKeywords, Rule};
+use crate::store::{self, cases::CaseRow, categories::Category, events::Event};
+
+/// What a successful intake answers (stored as is for idempotent retries).
+struct Created {
+    status: u16,
+    body: String,
+}
+
+/// `POST /api/v1/cases`.
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: MaybeOperator,
+    body: JsonBody<IntakeInput>,
+) -> Result<HttpResponse, ApiError> {
+    let input = body.into_inner();
+    let at = now();
+    let intake = intake::validate(&input, at).map_err(ApiError::Validation)?;
+    let operator = caller.0;
+    if operator.is_none() {
+        for (field, set) in [
+            ("channel", intake.channel.is_some()),
+            ("received_at", intake.received_at.is_some()),
+        ] {
+            if set {
+                return Err(ApiError::Forbidden(format!(
+                    "{field} can be set only by an operator (send Authorization: Bearer <token>)"
+                )));
+            }
+        }
+    }
+    let key = idempotency_key(&req)?;
+    let scope = format!(
+        "POST /api/v1/cases by {}",
+        operator
+            .as_ref()
+            .map_or("public".to_string(), |o| o.id.to_string())
+    );
+    let request_hash = {
+        let canonical = serde_json::to_vec(&serde_json::to_value(&input).unwrap_or(Value::Null))
+            .unwrap_or_default();
+        Sha256::digest(&canonical)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+
+    let settings = state.settings.clone();
+    let (scope2, key2, hash2) = (scope.clone(), key.clone(), request_hash.clone());
+    let result = state
+        .db
+        .write(move |c| {
+            intake_tx(
+                c,
+                &settings,
+                &intake,
+                operator.as_ref(),
+                at,
+                key2.map(|k| (scope2, k, hash2)),
+            )
+        })
+        .await;
+    let created = match result {
+        Ok(created) => created,
+        // Two requests with one key raced; the loser answers what the winner stored.
+        Err(ApiError::Conflict(_)) if key.is_some() => {
+            let key = key.unwrap_or_default();
+            let saved = state
+                .db
+                .read(move |c| store::idempotency::find(c, &scope, &key).map_err(ApiError::from))
+                .await?
+                .ok_or_else(|| {
+                    ApiError::Conflict(
+                        "a concurrent request with this Idempotency-Key failed; retry".into(),
+                    )
+                })?;
+            replay(saved, &request_hash)?
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(respond(created))
+}
+
+fn respond(created: Created) -> HttpResponse {
+    let id = serde_json::from_str::<Value>(&created.body)
+        .ok()
+        .and_then(|v| v["id"].as_str().map(String::from))
+        .unwrap_or_default();
+    let status = actix_web::http::StatusCode::from_u16(created.status)
+        .unwrap_or(actix_web::http::StatusCode::CREATED);
+    HttpResponse::build(status)
+        .insert_header((header::LOCATION, format!("/api/v1/cases/{id}")))
+        .content_type("application/json")
+        .body(created.body)
+}
+
+/// The `Idempotency-Key` header, if sent: 1 to 255 visible ASCII characters.
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(v) = req.headers().get("idempotency-key") else {
+        return Ok(None);
+    };
+    match v.to_str() {
+        Ok(s) if !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_graphic()) => {
+            Ok(Some(s.to_string()))
+        }
+        _ => Err(ApiError::BadRequest(
+            "Idempotency-Key must be 1 to 255 visible ASCII characters".into(),
+        )),
+    }
+}
+
+fn replay(saved: store::idempotency::Saved, request_hash: &str) -> Result<Created, ApiError> {
+    if saved.request_hash != request_hash {
+        return Err(ApiError::field(
+            "Idempotency-Key",
+            "this key was already used for a different request; use a new key for a new case",
+        ));
+    }
+    Ok(Created {
+        status: saved.response_status as u16,
+        body: saved.response_body,
+    })
+}
+
+/// Everything an intake writes, in one transaction: the case, its first two
+/// events and the idempotency record.
+fn intake_tx(
+    c: &mut Conn,
+    settings: &Settings,
+    intake: &Intake,
+    operator: Option<&Operator>,
+    at: DateTime<Utc>,
+    idem: Option<(String, String, String)>,
+) -> Result<Created, ApiError> {
+    if let Some((scope, key, hash)) = &idem {
+        if let Some(saved) = store::idempotency::find(c, scope, key)? {
+            return replay(saved, hash);
+        }
+    }
+
+    let category = resolve_category(c, intake)?;
+    let facts = CaseFacts {
+        kind: intake.kind,
+        category: category.as_ref().map(|c| c.code.as_str()),
+        title: &intake.title,
+        description: &intake.description,
+    };
+    let rules: Vec<Rule> = store::rules::runnable(c)?
+        .into_iter()
+        .map(|r| Rule {
+            id: r.id.to_string(),
+            position: r.position,
+            kind: r.kind.as_deref().and_then(Kind::parse),
+            category: r.category_code,
+            keywords: store::keywords_from_text(&r.keywords),
+            team_id: r.team_id.to_string(),
+        })
+        .collect();
+    let default_team = match category.as_ref().and_then(|c| c.default_team_id.as_ref()) {
+        Some(id) => store::teams::find(c, id)?
+            .filter(|t| t.active)
+            .map(|t| t.id.to_string()),
+        None => None,
+    };
+    let triage = store::teams::triage(c)?.map(|t| t.id.to_string());
+    let decision = routing::route(&facts, &rules, default_team.as_deref(), triage.as_deref());
+    let team = match &decision.team_id {
+        Some(id) => Id::parse(id)
+            .map(|id| store::teams::find(c, &id))
+            .transpose()?
+            .flatten(),
+        None => None,
+    };
+
+    let deadline = category
+        .as_ref()
+        .and_then(|c| {
+            DeadlineUnit::parse(&c.deadline_unit)
+                .and_then(|u| Deadline::new(c.deadline_amount as u32, u).ok())
+        })
+        .unwrap_or_else(|| Deadline::default_for(intake.kind));
+    let calendar: Calendar = settings.calendar(c)?;
+    let received_at = intake.received_at.unwrap_or(at);
+    let due_at = calendar.due_at(received_at, deadline);
+    let year = chrono::Datelike::year(&calendar.local_date(received_at));
+    let receipt_no = store::cases::next_receipt_no(c, year)?;
+    let access_token = new_token("");
+    let channel = intake.channel.unwrap_or(if operator.is_some() {
+        Channel::Api
+    } else {
+        Channel::Web
+    });
+
+    let id = Id::new();
+    let row = CaseRow {
+        id: id.clone(),
+        receipt_no: receipt_no.clone(),
+        kind: intake.kind.as_str().into(),
+        category_id: category.as_ref().map(|c| c.id.clone()),
+        title: intake.title.clone(),
+        description: intake.description.clone(),
+        citizen_name: intake.citizen.name.clone(),
+        citizen_email: intake.citizen.email.clone(),
+        citizen_phone: intake.citizen.phone.clone(),
+        lat: intake.location.as_ref().and_then(|l| l.lat),
+        lng: intake.location.as_ref().and_then(|l| l.long),
+        address: intake.location.as_ref().and_then(|l| l.address.clone()),
+        locale: intake.locale.as_str().into(),
+        channel: channel.as_str().into(),
+        status: Status::Received.as_str().into(),
+        outcome: None,
+        team_id: team.as_ref().map(|t| t.id.clone()),
+        assignee_id: None,
+        access_token_hash: token_hash(&access_token),
+        deadline_amount: deadline.amount as i32,
+        deadline_unit: deadline.unit.as_str().into(),
+        received_at: received_at.naive_utc(),
+        due_at: due_at.naive_utc(),
+        extended: false,
+        extension_count: 0,
+        held_since: None,
+        resolved_at: None,
+        closed_at: None,
+        withdrawn_at: None,
+        resolution: None,
+        planned_implementation_date: None,
+        created_at: at.naive_utc(),
+        updated_at: at.naive_utc(),
+        version: 0,
+    };
+    store::cases::insert(c, &row)?;
+
+    let (actor_kind, actor_id) = match operator {
+        Some(o) => ("operator", Some(o.id.clone())),
+        None => ("citizen", None),
+    };
+    store::events::append(
+        c,
+        &Event {
+            id: Id::new(),
+            case_id: id.clone(),
+            at: at.naive_utc(),
+            actor_kind: actor_kind.into(),
+            actor_id,
+            event_type: "received".into(),
+            public: true,
+            data: json!({
+                "channel": channel.as_str(),
+                "kind": intake.kind.as_str(),
+                "category": category.as_ref().map(|c| c.code.clone()),
+                "classified": intake.category.is_none() && category.is_some(),
+                "received_at": settings.format_time(received_at),
+                "due_at": settings.format_time(due_at),
+            })
+            .to_string(),
+        },
+    )?;
+    let mut routed = serde_json::to_value(&decision.by).unwrap_or(Value::Null);
+    routed["team_id"] = json!(team.as_ref().map(|t| t.id.to_string()));
+    routed["team"] = json!(team.as_ref().map(|t| t.name.clone()));
+    store::events::append(
+        c,
+        &Event {
+            id: Id::new(),
+            case_id: id.clone(),
+            at: at.naive_utc(),
+            actor_kind: "system".into(),
+            actor_id: None,
+            event_type: "routed".into(),
+            public: true,
+            data: routed.to_string(),
+        },
+    )?;
+
+    let body = json!({
+        "id": id,
+        "receipt_no": receipt_no,
+        "access_token": access_token,
+        "status": Status::Received.as_str(),
+        "kind": intake.kind.as_str(),
+        "category": category.as_ref().map(|c| json!({"code": c.code, "name": c.name, "name_en": c.name_en})),
+        "team": team.as_ref().map(|t| json!({"id": t.id, "name": t.name})),
+        "channel": channel.as_str(),
+        "received_at": settings.format_time(received_at),
+        "due_at": settings.format_time(due_at),
+        "deadline": deadline,
+        "tracking_url": format!("{}/api/v1/track/{}", settings.public_url, receipt_no),
+    })
+    .to_string();
+    if let Some((scope, key, hash)) = idem {
+        let saved = store::idempotency::Saved {
+            scope,
+            idem_key: key,
+            request_hash: hash,
+            response_status: 201,
+            response_body: body.clone(),
+            created_at: at.naive_utc(),
+        };
+        // A duplicate here means a concurrent twin committed first: roll back, replay theirs.
+        store::idempotency::insert(c, &saved).map_err(|e| {
+            if is_unique_violation(&e) {
+                ApiError::Conflict("idempotency key raced".into())
+            } else {
+                e.into()
+            }
+        })?;
+    }
+    Ok(Created { status: 201, body })
+}
+
+/// The category named by the intake (active, of the same kind), or the one
+/// its words suggest when none is named.
+fn resolve_category(c: &mut Conn, intake: &Intake) -> Result<Option<Category>, ApiError> {
+    match &intake.category {
+        Some(code) => {
+            let cat = store::categories::find_by_code(c, code)?
+                .filter(|cat| cat.active)
+                .ok_or_else(|| {
+                    ApiError::field(
+                        "category",
+                        format!("no active category with code \"{code}\""),
+                    )
+                })?;
+            if cat.kind != intake.kind.as_str() {
+                return Err(ApiError::field(
+                    "category",
+                    format!(
+                        "\"{code}\" is a {} category but kind is {}",
+                        cat.kind,
+                        intake.kind.as_str()
+                    ),
+                ));
+            }
+            Ok(Some(cat))
+        }
+        None => {
+            let active = store::categories::active(c)?;
+            let candidates: Vec<CategoryKeywords> = active
+                .iter()
+                .filter_map(|cat| {
+                    Some(CategoryKeywords {
+                        code: cat.code.clone(),
+                        kind: Kind::parse(&cat.kind)?,
+                        keywords: store::keywords_from_text(&cat.keywords),
+                    })
+                })
+                .collect();
+            let facts = CaseFacts {
+                kind: intake.kind,
+                category: None,
+                title: &intake.title,
+                description: &intake.description,
+            };
+            let code = routing::classify(&facts, &candidates).map(|k| k.code.clone());
+            Ok(code.and_then(|code| active.into_iter().find(|cat| cat.code == code)))
+        }
+    }
+}
+
+/// `GET /api/v1/cases/{id}`: the whole case, for operators covering its team.
+pub async fn get(
+    state: web::Data<AppState>,
+    op: Operator,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let raw = path.into_inner();
+    let id = Id::parse(&raw).ok_or_else(|| ApiError::not_found("case", &raw))?;
+    let settings = state.settings.clone();
+    let view = state
+        .db
+        .read(move |c| {
+            let row = store::cases::find(c, &id)?
+                .ok_or_else(|| ApiError::not_found("case", id.as_str()))?;
+            if !op.covers_team(row.team_id.as_ref()) {
+                return Err(ApiError::Forbidden(
+                    "this case belongs to a team you are not in".into(),
+                ));
+            }
+            let calendar = settings.calendar(c)?;
+            case_view(c, &settings, &calendar, &row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// The full operator view of a case.
+pub fn case_view(
+    c: &mut Conn,
+    settings: &Settings,
+    calendar: &Calendar,
+    row: &CaseRow,
+) -> Result<Value, ApiError> {
+    let category = match &row.category_id {
+        Some(id) => store::categories::find(c, id)?,
+        None => None,
+    };
+    let team = match &row.team_id {
+        Some(id) => store::teams::find(c, id)?,
+        None => None,
+    };
+    let assignee = match &row.assignee_id {
+        Some(id) => store::operators::find(c, id)?,
+        None => None,
+    };
+    let t = |v: Option<chrono::NaiveDateTime>| v.map(|v| settings.format_time(utc(v)));
+    let figures = Figures::of(calendar, row, now());
+    Ok(json!({
+        "id": row.id,
+        "receipt_no": row.receipt_no,
+        "kind": row.kind,
+        "category": category.map(|c| json!({"id": c.id, "code": c.code, "name": c.name, "name_en": c.name_en})),
+        "title": row.title,
+        "description": row.description,
+        "citizen": {"name": row.citizen_name, "email": row.citizen_email, "phone": row.citizen_phone},
+        "location": (row.lat.is_some() || row.address.is_some())
+            .then(|| json!({"lat": row.lat, "long": row.lng, "address": row.address})),
+        "locale": row.locale,
+        "channel": row.channel,
+        "status": row.status,
+        "outcome": row.outcome,
+        "team": team.map(|t| json!({"id": t.id, "name": t.name})),
+        "assignee": assignee.map(|a| json!({"id": a.id, "name": a.name})),
+        "deadline": {"amount": row.deadline_amount, "unit": row.deadline_unit},
+        "received_at": settings.format_time(utc(row.received_at)),
+        "due_at": settings.format_time(utc(row.due_at)),
+        "extended": row.extended,
+        "resolved_at": t(row.resolved_at),
+        "closed_at": t(row.closed_at),
+        "withdrawn_at": t(row.withdrawn_at),
+        "processing_days": figures.processing_days,
+        "overdue": figures.overdue,
+        "resolution": row.resolution,
+        "planned_implementation_date": row.planned_implementation_date,
+    }))
+}
+
+/// Figures computed with the business calendar for a case at a moment.
+pub struct Figures {
+    /// Processing days so far (or to resolution).
+    pub processing_days: i64,
+    /// Open and past due.
+    pub overdue: bool,
+}
+
+impl Figures {
+    /// The figures of a case as of `at`.
+    pub fn of(calendar: &Calendar, row: &CaseRow, at: DateTime<Utc>) -> Figures {
+        let status = Status::parse(&row.status).unwrap_or(Status::Received);
+        let end = row.resolved_at.or(row.withdrawn_at).map(utc).unwrap_or(at);
+        let holds: Vec<crate::domain::calendar::Hold> = row
+            .held_since
+            .map(|h| crate::domain::calendar::Hold {
+                from: utc(h),
+                until: None,
+            })
+            .into_iter()
+            .collect();
+        Figures {
+            processing_days: calendar.processing_days(utc(row.received_at), end, &holds),
+            overdue: status.is_open() && at > utc(row.due_at),
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! `/api/v1/holidays`, keyed by date: list (any operator), create, update, deactivate (admin).
+
+use actix_web::{web, HttpResponse};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::auth::Operator;
+use super::extract::JsonBody;
+use super::problem::ApiError;
+use super::{created, items, AppState};
+use crate::db::types::now;
+use crate::db::Conn;
+use crate::domain::validation::Errors;
+use crate::store::{self, holidays::Holiday};
+
+/// Fields a client may send.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayInput {
+    date: Option<NaiveDate>,
+    name: Option<String>,
+    active: Option<bool>,
+}
+
+/// `?year=` filter.
+#[derive(Debug, Deserialize)]
+pub struct HolidayQuery {
+    year: Option<i32>,
+}
+
+fn view(h: &Holiday) -> Value {
+    json!({"date": h.date, "name": h.name, "active": h.active})
+}
+
+fn date_of(raw: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map_err(|_| ApiError::NotFound(format!("no holiday on \"{raw}\" (dates are YYYY-MM-DD)")))
+}
+
+/// `GET /api/v1/holidays?year=2026`.
+pub async fn list(
+    state: web::Data<AppState>,
+    _op: Operator,
+    q: web::Query<HolidayQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let year = q.year;
+    let all = state
+        .db
+        .read(move |c| store::holidays::list(c, year).map_err(ApiError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(items(all.iter().map(view).collect())))
+}
+
+/// `POST /api/v1/holidays`: 409 when the date already has one.
+pub async fn create(
+    state: web::Data<AppState>,
+    op: Operator,
+    body: JsonBody<HolidayInput>,
+) -> Result<HttpResponse, ApiError> {
+    op.require_admin()?;
+    let input = body.into_inner();
+    let mut e = Errors::default();
+    if input.date.is_none() {
+        e.add("date", "is required (YYYY-MM-DD)");
+    }
+    let name = e.required_text("name", input.name.as_deref(), 100);
+    e.finish(()).map_err(ApiError::Validation)?;
+    let (Some(date), Some(name)) = (input.date, name) else {
+        return Err(ApiError::field("body", "is incomplete"));
+    };
+    let h = Holiday {
+        date,
+        name,
+        active: input.active.unwrap_or(true),
+        updated_at: now().naive_utc(),
+    };
+    let h = state
+        .db
+        .write(move |c| {
+            if store::holidays::find(c, date)?.is_some() {
+                return Err(ApiError::Conflict(format!(
+                    "{date} is already a holiday; PATCH /api/v1/holidays/{date} to change it"
+                )));
+            }
+            store::holidays::insert(c, &h)?;
+            Ok(h)
+        })
+        .await?;
+    Ok(created(format!("/api/v1/holidays/{}", h.date), view(&h)))
+}
+
+/// `PATCH /api/v1/holidays/{date}`.
+pub async fn update(
+    state: web::Data<AppState>,
+    op: Operator,
+    path: web::Path<String>,
+    body: JsonBody<HolidayInput>,
+) -> Result<HttpResponse, ApiError> {
+    op.require_admin()?;
+    let date = date_of(&path)?;
+    let input = body.into_inner();
+    if input.date.is_some_and(|d| d != date) {
+        return Err(ApiError::field(
+            "date",
+            "is the key and cannot change; deactivate this one and create another",
+        ));
+    }
+    let h = state.db.write(move |c| change(c, date, input)).await?;
+    Ok(HttpResponse::Ok().json(view(&h)))
+}
+
+/// `DELETE /api/v1/holidays/{date}`: sets `active: false` (a business day again).
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    op: Operator,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    op.require_admin()?;
+    let date = date_of(&path)?;
+    let input = HolidayInput {
+        active: Some(false),
+        ..Default::default()
+    };
+    let h = state.db.write(move |c| change(c, date, input)).await?;
+    Ok(HttpResponse::Ok().json(view(&h)))
+}
+
+fn change(c: &mut Conn, date: NaiveDate, input: HolidayInput) -> Result<Holiday, ApiError> {
+    let mut h = store::holidays::find(c, date)?
+        .ok_or_else(|| ApiError::NotFound(format!("no holiday on {date}")))?;
+    let mut e = Errors::default();
+    if let Some(n) = input.name {
+        if let Some(n) = e.required_text("name", Some(&n), 100) {
+            h.name = n;
+        }
+    }
+    e.finish(()).map_err(ApiError::Validation)?;
+    if let Some(a) = input.active {
+        h.active = a;
+    }
+    h.updated_at = now().naive_utc();
+    store::holidays::update(c, &h)?;
+    Ok(h)
+}

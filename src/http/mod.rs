@@ -1,0 +1,69 @@
+//! The actix-web edge: routes, one file per resource, and problem+json errors.
+
+pub mod auth;
+pub mod cases;
+pub mod categories;
+pub mod extract;
+pub mod holidays;
+pub mod operators;
+pub mod ops;
+pub mod problem;
+pub mod routes;
+pub mod rules;
+pub mod teams;
+pub mod tokens;
+pub mod track;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::config::Settings;
+use crate::db::{Conn, Db};
+use crate::domain::calendar::Calendar;
+use crate::store;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// The validated settings.
+    pub settings: Arc<Settings>,
+}
+
+impl Settings {
+    /// The business calendar with the holidays currently active in the database.
+    pub fn calendar(&self, conn: &mut Conn) -> diesel::QueryResult<Calendar> {
+        let holidays = store::holidays::active_dates(conn)?;
+        Ok(Calendar::with_hours(
+            self.timezone,
+            self.office_hours.clone(),
+            &self.weekend,
+            holidays,
+        ))
+    }
+
+    /// An instant as RFC 3339 in the calendar's zone, e.g. `2026-11-25T17:00:00+09:00`.
+    pub fn format_time(&self, t: DateTime<Utc>) -> String {
+        t.with_timezone(&self.timezone)
+            .to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    }
+}
+
+/// A `{"items": [...]}` list body.
+pub fn items<T: serde::Serialize>(items: Vec<T>) -> serde_json::Value {
+    serde_json::json!({ "items": items })
+}
+
+/// An id from a path segment; a malformed one is simply not found.
+pub fn path_id(raw: &str, what: &str) -> Result<crate::db::types::Id, problem::ApiError> {
+    crate::db::types::Id::parse(raw).ok_or_else(|| problem::ApiError::not_found(what, raw))
+}
+
+/// A 201 with `Location` and the created resource.
+pub fn created(location: String, body: serde_json::Value) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Created()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .json(body)
+}

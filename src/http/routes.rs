@@ -1,0 +1,83 @@
+//! Every route, in one place, used by `main` and by the tests alike.
+
+use actix_web::web;
+
+use super::{cases, categories, extract, holidays, operators, ops, rules, teams, tokens, track};
+
+/// Registers every route of the service.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    extract::configure(cfg);
+    cfg.route("/healthz", web::get().to(ops::healthz))
+        .route("/readyz", web::get().to(ops::readyz))
+        .service(
+            web::scope("/api/v1")
+                .service(web::resource("/cases").route(web::post().to(cases::create)))
+                .service(web::resource("/cases/{id}").route(web::get().to(cases::get)))
+                .service(web::resource("/track/{receipt_no}").route(web::get().to(track::show)))
+                .service(
+                    web::resource("/track/{receipt_no}/withdraw")
+                        .route(web::post().to(track::withdraw)),
+                )
+                .service(
+                    web::resource("/teams")
+                        .route(web::get().to(teams::list))
+                        .route(web::post().to(teams::create)),
+                )
+                .service(
+                    web::resource("/teams/{id}")
+                        .route(web::get().to(teams::get))
+                        .route(web::patch().to(teams::update))
+                        .route(web::delete().to(teams::deactivate)),
+                )
+                .service(
+                    web::resource("/categories")
+                        .route(web::get().to(categories::list))
+                        .route(web::post().to(categories::create)),
+                )
+                .service(
+                    web::resource("/categories/{id}")
+                        .route(web::get().to(categories::get))
+                        .route(web::patch().to(categories::update))
+                        .route(web::delete().to(categories::deactivate)),
+                )
+                .service(
+                    web::resource("/routing-rules")
+                        .route(web::get().to(rules::list))
+                        .route(web::post().to(rules::create)),
+                )
+                .service(
+                    web::resource("/routing-rules/{id}")
+                        .route(web::get().to(rules::get))
+                        .route(web::patch().to(rules::update))
+                        .route(web::delete().to(rules::deactivate)),
+                )
+                .service(
+                    web::resource("/holidays")
+                        .route(web::get().to(holidays::list))
+                        .route(web::post().to(holidays::create)),
+                )
+                .service(
+                    web::resource("/holidays/{date}")
+                        .route(web::patch().to(holidays::update))
+                        .route(web::delete().to(holidays::deactivate)),
+                )
+                .service(
+                    web::resource("/operators")
+                        .route(web::get().to(operators::list))
+                        .route(web::post().to(operators::create)),
+                )
+                .service(
+                    web::resource("/operators/{id}")
+                        .route(web::get().to(operators::get))
+                        .route(web::patch().to(operators::update))
+                        .route(web::delete().to(operators::deactivate)),
+                )
+                .service(
+                    web::resource("/tokens")
+                        .route(web::get().to(tokens::list))
+                        .route(web::post().to(tokens::create)),
+                )
+                .service(web::resource("/tokens/{id}").route(web::delete().to(tokens::deactivate))),
+        )
+        .default_service(web::to(ops::not_found));
+}

@@ -1,0 +1,163 @@
+//! `/api/v1/teams`: list (any operator), create, update, deactivate (admin).
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::auth::Operator;
+use super::extract::{nullable, JsonBody};
+use super::problem::ApiError;
+use super::{created, items, path_id, AppState};
+use crate::db::types::{now, Id};
+use crate::db::Conn;
+use crate::domain::validation::Errors;
+use crate::store::{self, teams::Team};
+
+/// Fields a client may send; absent ones are left as they are.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeamInput {
+    name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    email: Option<Option<String>>,
+    triage: Option<bool>,
+    active: Option<bool>,
+}
+
+fn view(t: &Team) -> Value {
+    json!({"id": t.id, "name": t.name, "email": t.email, "triage": t.triage, "active": t.active})
+}
+
+fn apply(team: &mut Team, input: TeamInput) -> Result<(), ApiError> {
+    let mut e = Errors::default();
+    if let Some(name) = input.name.as_deref().or(team.name.is_empty().then_some("")) {
+        if let Some(n) = e.required_text("name", Some(name), 100) {
+            team.name = n;
+        }
+    }
+    if let Some(email) = input.email {
+        team.email = e.email("email", email.as_deref());
+    }
+    if let Some(t) = input.triage {
+        team.triage = t;
+    }
+    if let Some(a) = input.active {
+        team.active = a;
+    }
+    if team.triage && !team.active {
+        e.add(
+            "active",
+            "the triage team must stay active; make another team the triage team first",
+        );
+    }
+    e.finish(()).map_err(ApiError::Validation)
+}
+
+fn save(c: &mut Conn, team: &Team, new: bool) -> Result<(), ApiError> {
+    let r = if new {
+        store::teams::insert(c, team)
+    } else {
+        store::teams::update(c, team)
+    };
+    r.map_err(|e| match ApiError::from(e) {
+        ApiError::Conflict(_) => {
+            ApiError::Conflict(format!("a team named \"{}\" already exists", team.name))
+        }
+        other => other,
+    })?;
+    if team.triage {
+        store::teams::clear_other_triage(c, &team.id)?;
+    }
+    Ok(())
+}
+
+/// `GET /api/v1/teams`.
+pub async fn list(state: web::Data<AppState>, _op: Operator) -> Result<HttpResponse, ApiError> {
+    let teams = state
+        .db
+        .read(|c| store::teams::list(c).map_err(ApiError::from))
+        .await?;
+    Ok(HttpResponse::Ok().json(items(teams.iter().map(view).collect())))
+}
+
+/// `POST /api/v1/teams`.
+pub async fn create(
+    state: web::Data<AppState>,
+    op: Operator,
+    body: JsonBody<TeamInput>,
+) -> Result<HttpResponse, ApiError> {
+    op.require_admin()?;
+    let at = now().naive_utc();
+    let mut team = Team {
+        id: Id::new(),
+        name: String::new(),
+        email: None,
+        triage: false,
+        active: true,
+        created_at: at,
+        updated_at: at,
+    };
+    apply(&mut team, body.into_inner())?;
+    let team = state
+        .db
+        .write(move |c| save(c, &team, true).map(|_| team))
+        .await?;
+    Ok(created(format!("/api/v1/teams/{}", team.id), view(&team)))
+}
+
+/// `GET /api/v1/teams/{id}`.
+pub async fn get(
+    state: web::Data<AppState>,
+    _op: Operator,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_id(&path, "team")?;
+    let team = state
+        .db
+        .read(move |c| {
+            store::teams::find(c, &id)?.ok_or_else(|| ApiError::not_found("team", id.as_str()))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view(&team)))
+}
+
+/// `PATCH /api/v1/teams/{id}`.
+pub async fn update(
+    state: web::Data<AppState>,
+    op: Operator,
+    path: web::Path<String>,
+    body: JsonBody<TeamInput>,
+) -> Result<HttpResponse, ApiError> {
+    op.require_admin()?;
+    let id = path_id(&path, "team")?;
+    let input = body.into_inner();
+    let team = state.db.write(move |c| change(c, &id, input)).await?;
+    Ok(HttpResponse::Ok().json(view(&team)))
+}
+
+/// `DELETE /api/v1/teams/{id}`: sets `active: false`; its cases keep pointing at it.
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    op: Operator,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    op.require_admin()?;
+    let id = path_id(&path, "team")?;
+    let input = TeamInput {
+        name: None,
+        email: None,
+        triage: None,
+        active: Some(false),
+    };
+    let team = state.db.write(move |c| change(c, &id, input)).await?;
+    Ok(HttpResponse::Ok().json(view(&team)))
+}
+
+fn change(c: &mut Conn, id: &Id, input: TeamInput) -> Result<Team, ApiError> {
+    let mut team =
+        store::teams::find(c, id)?.ok_or_else(|| ApiError::not_found("team", id.as_str()))?;
+    apply(&mut team, input)?;
+    team.updated_at = now().naive_utc();
+    save(c, &team, false)?;
+    Ok(team)
+}

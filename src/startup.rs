@@ -1,0 +1,76 @@
+//! Building and running the server: used by `main` and by the tests.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{ErrorHandlers, Logger};
+use actix_web::{web, App, HttpServer};
+
+use crate::bootstrap::{self, FirstStart};
+use crate::config::Settings;
+use crate::db::Db;
+use crate::http::{problem, routes, AppState};
+
+/// A server bound to its port, not yet running.
+pub struct Application {
+    port: u16,
+    server: Server,
+    /// Credentials created on a first start, to print once.
+    pub first_start: Option<FirstStart>,
+}
+
+impl Application {
+    /// Opens the database (migrating it), seeds a first start, binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&settings.bind).map_err(|e| {
+            anyhow::anyhow!("CIVICDESK_BIND: cannot listen on {}: {e}", settings.bind)
+        })?;
+        Self::build_with_listener(settings, listener, None).await
+    }
+
+    /// Like [`Application::build`] on a given listener, with a worker count (tests use few).
+    pub async fn build_with_listener(
+        settings: Settings,
+        listener: TcpListener,
+        workers: Option<usize>,
+    ) -> anyhow::Result<Application> {
+        let settings = Arc::new(settings);
+        let s = settings.clone();
+        let db = web::block(move || Db::open(&s.database, s.pool_size, Duration::from_secs(5)))
+            .await?
+            .map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
+        let (d, s) = (db.clone(), settings.clone());
+        let first_start = web::block(move || bootstrap::first_start(&d, &s)).await??;
+
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState { db, settings });
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(ErrorHandlers::new().default_handler(problem::problemize))
+                .wrap(Logger::new("%r %s %Dms").log_target("civicdesk::http"))
+                .app_data(state.clone())
+                .configure(routes::configure)
+        })
+        .listen(listener)?;
+        if let Some(n) = workers {
+            server = server.workers(n);
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+            first_start,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the process is stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,51 @@
+//! The `case_events` table: every change to a case, appended, never edited.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::case_events;
+use crate::db::types::Id;
+use crate::db::Conn;
+
+/// One event in a case's history.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = case_events)]
+pub struct Event {
+    /// Id (time-ordered).
+    pub id: Id,
+    /// The case.
+    pub case_id: Id,
+    /// When.
+    pub at: NaiveDateTime,
+    /// `operator`, `citizen` or `system`.
+    pub actor_kind: String,
+    /// The operator, when one acted.
+    pub actor_id: Option<Id>,
+    /// What happened (`received`, `routed`, `withdrawn`, …).
+    pub event_type: String,
+    /// Whether the citizen sees it on tracking.
+    pub public: bool,
+    /// Details, a JSON object.
+    pub data: String,
+}
+
+/// Appends an event.
+pub fn append(conn: &mut Conn, e: &Event) -> QueryResult<()> {
+    diesel::insert_into(case_events::table)
+        .values(e)
+        .execute(conn)
+        .map(drop)
+}
+
+/// A case's history in order; only the public events when `public_only`.
+pub fn for_case(conn: &mut Conn, case: &Id, public_only: bool) -> QueryResult<Vec<Event>> {
+    let mut q = case_events::table
+        .filter(case_events::case_id.eq(case))
+        .order((case_events::at, case_events::id))
+        .select(Event::as_select())
+        .into_boxed();
+    if public_only {
+        q = q.filter(case_events::public.eq(true));
+    }
+    q.load(conn)
+}

@@ -1,0 +1,22 @@
+//! Diesel queries, one file per table family. Functions take a connection
+//! and return `QueryResult`; the caller decides the transaction.
+
+pub mod cases;
+pub mod categories;
+pub mod events;
+pub mod holidays;
+pub mod idempotency;
+pub mod operators;
+pub mod rules;
+pub mod teams;
+pub mod tokens;
+
+/// Keyword lists are stored as a JSON array in a text column on both backends.
+pub fn keywords_to_text(k: &[String]) -> String {
+    serde_json::to_string(k).unwrap_or_else(|_| "[]".into())
+}
+
+/// The stored keyword list; an unreadable one reads as empty rather than failing a request.
+pub fn keywords_from_text(s: &str) -> Vec<String> {
+    serde_json::from_str(s).unwrap_or_default()
+}

@@ -1,0 +1,72 @@
+//! The `api_tokens` table: bearer tokens, stored as SHA-256 hashes.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::operators::Operator;
+use crate::db::schema::{api_tokens, operators};
+use crate::db::types::Id;
+use crate::db::Conn;
+
+/// An API token (its hash; the token itself is shown once at creation).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_tokens)]
+pub struct ApiToken {
+    /// Id.
+    pub id: Id,
+    /// Whose token.
+    pub operator_id: Id,
+    /// What it is for.
+    pub name: String,
+    /// Hex SHA-256 of the token.
+    pub token_hash: String,
+    /// Revoked tokens are inactive.
+    pub active: bool,
+    /// Created.
+    pub created_at: NaiveDateTime,
+}
+
+/// Adds a token.
+pub fn insert(conn: &mut Conn, token: &ApiToken) -> QueryResult<()> {
+    diesel::insert_into(api_tokens::table)
+        .values(token)
+        .execute(conn)
+        .map(drop)
+}
+
+/// Every token, newest first.
+pub fn list(conn: &mut Conn) -> QueryResult<Vec<ApiToken>> {
+    api_tokens::table
+        .order(api_tokens::created_at.desc())
+        .select(ApiToken::as_select())
+        .load(conn)
+}
+
+/// One token.
+pub fn find(conn: &mut Conn, id: &Id) -> QueryResult<Option<ApiToken>> {
+    api_tokens::table
+        .find(id)
+        .select(ApiToken::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Revokes a token.
+pub fn deactivate(conn: &mut Conn, id: &Id) -> QueryResult<()> {
+    diesel::update(api_tokens::table.find(id))
+        .set(api_tokens::active.eq(false))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The active operator owning an active token with this hash.
+pub fn operator_by_hash(conn: &mut Conn, hash: &str) -> QueryResult<Option<Operator>> {
+    api_tokens::table
+        .inner_join(operators::table)
+        .filter(api_tokens::token_hash.eq(hash))
+        .filter(api_tokens::active.eq(true))
+        .filter(operators::active.eq(true))
+        .select(Operator::as_select())
+        .first(conn)
+        .optional()
+}
