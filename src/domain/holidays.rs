@@ -196,11 +196,10 @@ fn holidays_of(facts: &YearFacts) -> Vec<Holiday> {
     let mut owed: Vec<NaiveDate> = Vec::new();
     for (d, entries) in &by_date {
         for (i, (_, rule)) in entries.iter().enumerate() {
-            let weekend = match (rule, d.weekday()) {
-                (Substitute::Weekend, Weekday::Sat | Weekday::Sun) => true,
-                (Substitute::Sunday, Weekday::Sun) => true,
-                _ => false,
-            };
+            let weekend = matches!(
+                (rule, d.weekday()),
+                (Substitute::Weekend, Weekday::Sat | Weekday::Sun) | (Substitute::Sunday, Weekday::Sun)
+            );
             let shared = i > 0 && *rule != Substitute::Never;
             if weekend || shared {
                 owed.push(*d);

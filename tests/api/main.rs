@@ -1,1 +1,11 @@
+//! The one integration test binary: the real server over HTTP, on SQLite and PostgreSQL.
 
+mod helpers;
+mod pg;
+
+mod auth;
+mod config_api;
+mod errors;
+mod intake;
+mod schema;
+mod tracking;

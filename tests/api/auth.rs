@@ -1,0 +1,54 @@
+//! Bearer tokens and roles.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::both_backends;
+use crate::helpers::{grievance, problem, read};
+
+both_backends! {
+    async fn operator_endpoints_need_a_valid_token(app) {
+        let r = app.request(Method::GET, "/api/v1/teams").send().await.unwrap();
+        assert!(r.headers().get("www-authenticate").is_some());
+        problem(r, 401).await;
+        problem(app.request(Method::GET, "/api/v1/teams").bearer_auth("cd_not_a_token").send().await.unwrap(), 401).await;
+        problem(app.request(Method::GET, "/api/v1/teams").header("authorization", "Basic YTpi").send().await.unwrap(), 401).await;
+    }
+
+    async fn agents_see_only_their_teams_cases_and_no_configuration(app) {
+        let roads = app.team_id("Roads").await;
+        let (_, agent) = app.operator("agent", &[&roads]).await;
+        let (_, road_case) = read(app.post_public("/api/v1/cases", &grievance("포트홀")).await).await;
+        let (_, other_case) = read(app.post_public("/api/v1/cases", &grievance("기타 문의")).await).await;
+
+        let get = |id: &str| app.request(Method::GET, &format!("/api/v1/cases/{id}")).bearer_auth(&agent).send();
+        let (s, _) = read(get(road_case["id"].as_str().unwrap()).await.unwrap()).await;
+        assert_eq!(s, 200);
+        problem(get(other_case["id"].as_str().unwrap()).await.unwrap(), 403).await;
+
+        // Reading the catalog is fine; changing it is for admins.
+        let (s, _) = read(app.request(Method::GET, "/api/v1/teams").bearer_auth(&agent).send().await.unwrap()).await;
+        assert_eq!(s, 200);
+        let r = app.request(Method::POST, "/api/v1/teams").bearer_auth(&agent).json(&json!({"name": "Rogue"})).send().await.unwrap();
+        let body = problem(r, 403).await;
+        assert!(body["detail"].as_str().unwrap().contains("admin"));
+        problem(app.request(Method::GET, "/api/v1/operators").bearer_auth(&agent).send().await.unwrap(), 403).await;
+    }
+
+    async fn revoked_tokens_and_inactive_operators_are_refused(app) {
+        let (op_id, token) = app.operator("manager", &[]).await;
+        let ok = |t: String| async move { app.request(Method::GET, "/api/v1/teams").bearer_auth(t).send().await.unwrap().status().as_u16() };
+        assert_eq!(ok(token.clone()).await, 200);
+        let (s, _) = app.admin_json(Method::DELETE, &format!("/api/v1/operators/{op_id}"), None).await;
+        assert_eq!(s, 200);
+        assert_eq!(ok(token.clone()).await, 401);
+
+        let (_, token2) = app.operator("agent", &[]).await;
+        let (_, list) = app.admin_json(Method::GET, "/api/v1/tokens", None).await;
+        assert!(!list.to_string().contains(&token2), "tokens are never listed");
+        let id = list["items"][0]["id"].as_str().unwrap().to_string();
+        let (s, _) = app.admin_json(Method::DELETE, &format!("/api/v1/tokens/{id}"), None).await;
+        assert_eq!(s, 200);
+        assert_eq!(ok(token2).await, 401);
+    }
+}

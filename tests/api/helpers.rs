@@ -1,0 +1,243 @@
+//! `spawn_app`: the real server on a random port over a fresh database of
+//! either backend, and a client to talk to it.
+
+use std::collections::HashMap;
+use std::net::TcpListener;
+use std::path::PathBuf;
+
+use civicdesk::config::Settings;
+use civicdesk::startup::Application;
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::Value;
+
+/// The admin token every test app is bootstrapped with.
+pub const ADMIN_TOKEN: &str = "cd_test_admin_token_0123456789abcdef";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A fresh SQLite file.
+    Sqlite,
+    /// A fresh database in the throwaway cluster.
+    Postgres,
+}
+
+/// A running app.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The client.
+    pub client: reqwest::Client,
+    /// The database URL.
+    pub db_url: String,
+    handle: actix_web::dev::ServerHandle,
+    sqlite_file: Option<PathBuf>,
+}
+
+/// Starts the app; `None` for PostgreSQL when it is not installed (outside CI).
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, &[]).await
+}
+
+/// Starts the app with extra environment settings.
+pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<TestApp> {
+    let (db_url, sqlite_file) = match backend {
+        Backend::Sqlite => {
+            let file = std::env::temp_dir().join(format!(
+                "civicdesk-test-{}.db",
+                uuid::Uuid::now_v7().simple()
+            ));
+            (format!("sqlite://{}", file.display()), Some(file))
+        }
+        Backend::Postgres => {
+            let cluster = tokio::task::spawn_blocking(crate::pg::cluster)
+                .await
+                .ok()??;
+            let url = tokio::task::spawn_blocking(move || cluster.fresh_database())
+                .await
+                .ok()?;
+            (url, None)
+        }
+    };
+    let mut vars: HashMap<String, String> = [
+        ("DATABASE_URL", db_url.as_str()),
+        ("CIVICDESK_BIND", "127.0.0.1:0"),
+        ("CIVICDESK_ADMIN_TOKEN", ADMIN_TOKEN),
+        ("CIVICDESK_DB_POOL_SIZE", "3"),
+        ("CIVICDESK_PUBLIC_URL", "http://civicdesk.test"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    let settings = Settings::from_vars(&vars).expect("test settings");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let app = Application::build_with_listener(settings, listener, Some(1))
+        .await
+        .expect("app builds");
+    let handle = app.handle();
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    Some(TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        client: reqwest::Client::new(),
+        db_url,
+        handle,
+        sqlite_file,
+    })
+}
+
+impl TestApp {
+    /// Stops the server and removes its SQLite file.
+    pub async fn stop(self) {
+        self.handle.stop(false).await;
+        if let Some(f) = &self.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", f.display()));
+            }
+        }
+    }
+
+    /// A request to a path of the app.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, format!("{}{path}", self.base))
+    }
+
+    /// A request as the bootstrap admin.
+    pub fn admin(&self, method: Method, path: &str) -> RequestBuilder {
+        self.request(method, path).bearer_auth(ADMIN_TOKEN)
+    }
+
+    /// POSTs JSON without credentials.
+    pub async fn post_public(&self, path: &str, body: &Value) -> Response {
+        self.request(Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Sends JSON as the admin and returns status and body.
+    pub async fn admin_json(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
+        let mut r = self.admin(method, path);
+        if let Some(b) = body {
+            r = r.json(b);
+        }
+        read(r.send().await.expect("request")).await
+    }
+
+    /// The id of the seeded team whose name contains `part`.
+    pub async fn team_id(&self, part: &str) -> String {
+        let (_, teams) = self.admin_json(Method::GET, "/api/v1/teams", None).await;
+        teams["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"].as_str().unwrap().contains(part))
+            .unwrap_or_else(|| panic!("no team like {part}"))["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Creates an operator with a token; returns (operator id, token).
+    pub async fn operator(&self, role: &str, team_ids: &[&str]) -> (String, String) {
+        let email = format!("{}@city.example", uuid::Uuid::now_v7().simple());
+        let (status, op) = self
+            .admin_json(
+                Method::POST,
+                "/api/v1/operators",
+                Some(
+                    &serde_json::json!({"email": email, "name": "Test Operator", "role": role,
+                    "team_ids": team_ids, "password": "a long enough password"}),
+                ),
+            )
+            .await;
+        assert_eq!(status, 201, "{op}");
+        let id = op["id"].as_str().unwrap().to_string();
+        let (status, tok) = self
+            .admin_json(
+                Method::POST,
+                "/api/v1/tokens",
+                Some(&serde_json::json!({"operator_id": id, "name": "test"})),
+            )
+            .await;
+        assert_eq!(status, 201, "{tok}");
+        (id, tok["token"].as_str().unwrap().to_string())
+    }
+}
+
+/// A response's status and JSON body (`Null` when not JSON).
+pub async fn read(r: Response) -> (u16, Value) {
+    let status = r.status().as_u16();
+    let body = r.json::<Value>().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+/// Asserts a problem+json response with this status, and returns its body.
+pub async fn problem(r: Response, status: u16) -> Value {
+    assert_eq!(r.status().as_u16(), status, "status");
+    let ct = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        ct.starts_with("application/problem+json"),
+        "content type {ct}"
+    );
+    let body: Value = r.json().await.expect("problem body");
+    assert_eq!(body["status"], status);
+    for k in ["type", "title", "detail"] {
+        assert!(body[k].is_string(), "{k} missing in {body}");
+    }
+    body
+}
+
+/// A minimal valid grievance.
+pub fn grievance(title: &str) -> Value {
+    serde_json::json!({
+        "kind": "grievance",
+        "title": title,
+        "description": "자세한 내용입니다.",
+        "citizen": {"name": "김민원", "email": "citizen@example.org"}
+    })
+}
+
+/// Runs each test body on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! both_backends {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn run($app: &$crate::helpers::TestApp) $body
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::helpers::spawn_app($crate::helpers::Backend::Sqlite).await.expect("sqlite app");
+                    run(&app).await;
+                    app.stop().await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    if let Some(app) = $crate::helpers::spawn_app($crate::helpers::Backend::Postgres).await {
+                        run(&app).await;
+                        app.stop().await;
+                    }
+                }
+            }
+        )*
+    };
+}
