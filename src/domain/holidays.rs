@@ -198,7 +198,8 @@ fn holidays_of(facts: &YearFacts) -> Vec<Holiday> {
         for (i, (_, rule)) in entries.iter().enumerate() {
             let weekend = matches!(
                 (rule, d.weekday()),
-                (Substitute::Weekend, Weekday::Sat | Weekday::Sun) | (Substitute::Sunday, Weekday::Sun)
+                (Substitute::Weekend, Weekday::Sat | Weekday::Sun)
+                    | (Substitute::Sunday, Weekday::Sun)
             );
             let shared = i > 0 && *rule != Substitute::Never;
             if weekend || shared {
