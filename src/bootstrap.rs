@@ -86,6 +86,16 @@ pub fn first_start(db: &Db, settings: &Settings) -> anyhow::Result<Option<FirstS
     }
 }
 
+/// How long an `Idempotency-Key` is remembered: a client retrying later than
+/// this is not retrying any more.
+pub const IDEMPOTENCY_DAYS: i64 = 7;
+
+/// Forgets idempotency keys older than [`IDEMPOTENCY_DAYS`]; run at start.
+pub fn forget_old_idempotency_keys(db: &Db) -> anyhow::Result<usize> {
+    let cutoff = (now() - chrono::Duration::days(IDEMPOTENCY_DAYS)).naive_utc();
+    db.write_blocking(|c| Ok::<_, anyhow::Error>(store::idempotency::purge(c, cutoff)?))
+}
+
 fn seed_holidays(c: &mut Conn) -> diesel::QueryResult<()> {
     let at = now().naive_utc();
     for h in korean_public_holidays(2024..=2030) {

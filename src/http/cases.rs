@@ -404,6 +404,55 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// `GET /api/v1/cases/{id}/events`: the whole history in order, with who acted.
+pub async fn events(
+    state: web::Data<AppState>,
+    op: Operator,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let raw = path.into_inner();
+    let id = Id::parse(&raw).ok_or_else(|| ApiError::not_found("case", &raw))?;
+    let settings = state.settings.clone();
+    let body = state
+        .db
+        .read(move |c| {
+            let row = store::cases::find(c, &id)?
+                .ok_or_else(|| ApiError::not_found("case", id.as_str()))?;
+            if !op.covers_team(row.team_id.as_ref()) {
+                return Err(ApiError::Forbidden(
+                    "this case belongs to a team you are not in".into(),
+                ));
+            }
+            let events = store::events::for_case(c, &id, false)?;
+            let actor_ids: Vec<Id> = events.iter().filter_map(|e| e.actor_id.clone()).collect();
+            let mut names = std::collections::HashMap::new();
+            for a in actor_ids {
+                if let std::collections::hash_map::Entry::Vacant(v) = names.entry(a.clone()) {
+                    v.insert(store::operators::find(c, &a)?.map(|o| o.name));
+                }
+            }
+            let items: Vec<Value> = events
+                .iter()
+                .map(|e| {
+                    let name = e
+                        .actor_id
+                        .as_ref()
+                        .and_then(|a| names.get(a).cloned().flatten());
+                    json!({
+                        "at": settings.format_time(utc(e.at)),
+                        "actor": {"kind": e.actor_kind, "id": e.actor_id, "name": name},
+                        "type": e.event_type,
+                        "public": e.public,
+                        "data": serde_json::from_str::<Value>(&e.data).unwrap_or(Value::Null),
+                    })
+                })
+                .collect();
+            Ok(super::items(items))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(body))
+}
+
 /// The full operator view of a case.
 pub fn case_view(
     c: &mut Conn,

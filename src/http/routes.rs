@@ -13,6 +13,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::scope("/api/v1")
                 .service(web::resource("/cases").route(web::post().to(cases::create)))
                 .service(web::resource("/cases/{id}").route(web::get().to(cases::get)))
+                .service(web::resource("/cases/{id}/events").route(web::get().to(cases::events)))
                 .service(web::resource("/track/{receipt_no}").route(web::get().to(track::show)))
                 .service(
                     web::resource("/track/{receipt_no}/withdraw")

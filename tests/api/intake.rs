@@ -52,6 +52,10 @@ both_backends! {
         assert_eq!(body["channel"], "phone");
         assert_eq!(body["received_at"], "2025-10-02T10:00:00+09:00");
         assert!(body["receipt_no"].as_str().unwrap().starts_with("2025-"), "numbered in the year received");
+        let (_, events) = app.admin_json(Method::GET, &format!("/api/v1/cases/{}/events", body["id"].as_str().unwrap()), None).await;
+        assert_eq!(events["items"][0]["actor"]["kind"], "operator");
+        assert_eq!(events["items"][0]["actor"]["name"], "Administrator");
+        assert_eq!(events["items"][0]["data"]["channel"], "phone");
     }
 
     async fn a_short_deadline_counts_working_hours_friday_to_wednesday(app) {
@@ -185,6 +189,16 @@ both_backends! {
         b["category"] = json!("noise");
         let (_, case) = read(app.post_public("/api/v1/cases", &b).await).await;
         assert_eq!(case["team"]["id"], welfare.as_str());
+        // The history says which rule decided.
+        let (s, events) = app.admin_json(Method::GET, &format!("/api/v1/cases/{}/events", case["id"].as_str().unwrap()), None).await;
+        assert_eq!(s, 200, "{events}");
+        let routed = &events["items"][1];
+        assert_eq!(routed["type"], "routed");
+        assert_eq!(routed["actor"]["kind"], "system");
+        assert_eq!(routed["data"]["by"], "rule");
+        assert_eq!(routed["data"]["rule_id"], rule["id"]);
+        assert_eq!(events["items"][0]["type"], "received");
+        assert_eq!(events["items"][0]["actor"]["kind"], "citizen");
 
         // No rule: the category's default team; no category and no match: triage.
         b["title"] = json!("공사 소음");
@@ -193,6 +207,8 @@ both_backends! {
         let (_, case) = read(app.post_public("/api/v1/cases", &grievance("기타 문의")).await).await;
         assert!(case["team"]["name"].as_str().unwrap().contains("Triage"), "{case}");
         assert_eq!(case["category"], Value::Null);
+        let (_, events) = app.admin_json(Method::GET, &format!("/api/v1/cases/{}/events", case["id"].as_str().unwrap()), None).await;
+        assert_eq!(events["items"][1]["data"]["by"], "triage");
 
         // A deactivated rule no longer routes.
         let rule_id = rule["id"].as_str().unwrap();

@@ -4,6 +4,7 @@ mod helpers;
 mod pg;
 
 mod auth;
+mod binary;
 mod config_api;
 mod errors;
 mod intake;
