@@ -378,25 +378,29 @@ fn resolve_category(c: &mut Conn, intake: &Intake) -> Result<Option<Category>, A
     }
 }
 
+/// A case the operator may see: 404 when unknown, 403 when of another team.
+pub fn covered_case(c: &mut Conn, op: &Operator, id: &Id) -> Result<CaseRow, ApiError> {
+    let row = store::cases::find(c, id)?.ok_or_else(|| ApiError::not_found("case", id.as_str()))?;
+    if !op.covers_team(row.team_id.as_ref()) {
+        return Err(ApiError::Forbidden(
+            "this case belongs to a team you are not in".into(),
+        ));
+    }
+    Ok(row)
+}
+
 /// `GET /api/v1/cases/{id}`: the whole case, for operators covering its team.
 pub async fn get(
     state: web::Data<AppState>,
     op: Operator,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let raw = path.into_inner();
-    let id = Id::parse(&raw).ok_or_else(|| ApiError::not_found("case", &raw))?;
+    let id = super::path_id(&path, "case")?;
     let settings = state.settings.clone();
     let view = state
         .db
         .read(move |c| {
-            let row = store::cases::find(c, &id)?
-                .ok_or_else(|| ApiError::not_found("case", id.as_str()))?;
-            if !op.covers_team(row.team_id.as_ref()) {
-                return Err(ApiError::Forbidden(
-                    "this case belongs to a team you are not in".into(),
-                ));
-            }
+            let row = covered_case(c, &op, &id)?;
             let calendar = settings.calendar(c)?;
             case_view(c, &settings, &calendar, &row)
         })
@@ -410,19 +414,12 @@ pub async fn events(
     op: Operator,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let raw = path.into_inner();
-    let id = Id::parse(&raw).ok_or_else(|| ApiError::not_found("case", &raw))?;
+    let id = super::path_id(&path, "case")?;
     let settings = state.settings.clone();
     let body = state
         .db
         .read(move |c| {
-            let row = store::cases::find(c, &id)?
-                .ok_or_else(|| ApiError::not_found("case", id.as_str()))?;
-            if !op.covers_team(row.team_id.as_ref()) {
-                return Err(ApiError::Forbidden(
-                    "this case belongs to a team you are not in".into(),
-                ));
-            }
+            covered_case(c, &op, &id)?;
             let events = store::events::for_case(c, &id, false)?;
             let actor_ids: Vec<Id> = events.iter().filter_map(|e| e.actor_id.clone()).collect();
             let mut names = std::collections::HashMap::new();
@@ -447,7 +444,7 @@ pub async fn events(
                     })
                 })
                 .collect();
-            Ok(super::items(items))
+            Ok::<_, ApiError>(super::items(items))
         })
         .await?;
     Ok(HttpResponse::Ok().json(body))
