@@ -10,8 +10,7 @@ use crate::db::{Conn, Db};
 use crate::domain::holidays::korean_public_holidays;
 use crate::http::tokens::TOKEN_PREFIX;
 use crate::store::{
-    self, categories::Category, operators::Operator, rules::RoutingRule, teams::Team,
-    tokens::ApiToken,
+    self, categories::Category, operators::Operator, rules::RoutingRule, teams::Team, tokens::ApiToken,
 };
 
 /// The bootstrap admin's credentials, to print once.
@@ -122,18 +121,10 @@ fn seed_catalog(c: &mut Conn) -> diesel::QueryResult<()> {
             true,
         ),
         ("도로관리과 (Roads)", "roads@city.example", false),
-        (
-            "환경위생과 (Environment)",
-            "environment@city.example",
-            false,
-        ),
+        ("환경위생과 (Environment)", "environment@city.example", false),
         ("복지정책과 (Welfare)", "welfare@city.example", false),
         ("교통행정과 (Transport)", "transport@city.example", false),
-        (
-            "기획예산과 (Planning & Proposals)",
-            "planning@city.example",
-            false,
-        ),
+        ("기획예산과 (Planning & Proposals)", "planning@city.example", false),
     ];
     let mut ids = Vec::new();
     for (name, email, triage) in teams {
@@ -149,18 +140,8 @@ fn seed_catalog(c: &mut Conn) -> diesel::QueryResult<()> {
         store::teams::insert(c, &team)?;
         ids.push(team.id);
     }
-    let [civil, roads, env, welfare, transport, planning] =
-        [0, 1, 2, 3, 4, 5].map(|i| ids[i].clone());
-    type Seed<'a> = (
-        &'a str,
-        &'a str,
-        &'a str,
-        &'a str,
-        &'a Id,
-        i32,
-        &'a str,
-        &'a [&'a str],
-    );
+    let [civil, roads, env, welfare, transport, planning] = [0, 1, 2, 3, 4, 5].map(|i| ids[i].clone());
+    type Seed<'a> = (&'a str, &'a str, &'a str, &'a str, &'a Id, i32, &'a str, &'a [&'a str]);
     let categories: [Seed; 12] = [
         (
             "road-damage",
@@ -230,14 +211,7 @@ fn seed_catalog(c: &mut Conn) -> diesel::QueryResult<()> {
             &env,
             7,
             "days",
-            &[
-                "쓰레기",
-                "무단투기",
-                "분리수거",
-                "garbage",
-                "trash",
-                "dumping",
-            ],
+            &["쓰레기", "무단투기", "분리수거", "garbage", "trash", "dumping"],
         ),
         (
             "welfare-benefit",
@@ -290,9 +264,7 @@ fn seed_catalog(c: &mut Conn) -> diesel::QueryResult<()> {
             &["제안", "정책", "proposal", "policy"],
         ),
     ];
-    for (i, (code, name, name_en, kind, team, amount, unit, words)) in
-        categories.into_iter().enumerate()
-    {
+    for (i, (code, name, name_en, kind, team, amount, unit, words)) in categories.into_iter().enumerate() {
         // Distinct creation times keep the catalog order (classification ties) stable.
         let created = at + chrono::Duration::microseconds(i as i64);
         let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
@@ -316,12 +288,7 @@ fn seed_catalog(c: &mut Conn) -> diesel::QueryResult<()> {
         )?;
     }
     let rules: [(i32, Option<&str>, &[&str], &Id); 2] = [
-        (
-            10,
-            None,
-            &["싱크홀", "sinkhole", "붕괴", "collapse"],
-            &roads,
-        ),
+        (10, None, &["싱크홀", "sinkhole", "붕괴", "collapse"], &roads),
         (20, Some("proposal"), &["예산", "budget"], &planning),
     ];
     for (position, kind, words, team) in rules {

@@ -78,8 +78,7 @@ pub enum TokenCommand {
 }
 
 fn open(settings: &Settings) -> anyhow::Result<Db> {
-    Db::open(&settings.database, 2, Duration::from_secs(10))
-        .map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))
+    Db::open(&settings.database, 2, Duration::from_secs(10)).map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))
 }
 
 /// `civicdesk migrate`.
@@ -92,8 +91,7 @@ pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
 /// `civicdesk operator create`.
 pub fn operator_create(settings: &Settings, args: OperatorCreate) -> anyhow::Result<()> {
     let db = open(settings)?;
-    let role = Role::parse(&args.role)
-        .ok_or_else(|| anyhow::anyhow!("--role must be one of {}", Role::names()))?;
+    let role = Role::parse(&args.role).ok_or_else(|| anyhow::anyhow!("--role must be one of {}", Role::names()))?;
     let generated = args.password.is_none();
     let password = args.password.unwrap_or_else(new_password);
     if password.chars().count() < PASSWORD_MIN {

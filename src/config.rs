@@ -68,25 +68,11 @@ impl Settings {
 
         let pool_size = parse_num::<u32>(get("CIVICDESK_DB_POOL_SIZE"), 10)
             .filter(|n| (1..=200).contains(n))
-            .ok_or_else(|| {
-                err(
-                    "CIVICDESK_DB_POOL_SIZE",
-                    "must be a whole number from 1 to 200".into(),
-                )
-            })?;
+            .ok_or_else(|| err("CIVICDESK_DB_POOL_SIZE", "must be a whole number from 1 to 200".into()))?;
 
-        let bind = get("CIVICDESK_BIND")
-            .unwrap_or("127.0.0.1:8080")
-            .to_string();
-        if bind
-            .to_socket_addrs()
-            .map(|mut a| a.next().is_none())
-            .unwrap_or(true)
-        {
-            return Err(err(
-                "CIVICDESK_BIND",
-                format!("\"{bind}\" is not a host:port address"),
-            ));
+        let bind = get("CIVICDESK_BIND").unwrap_or("127.0.0.1:8080").to_string();
+        if bind.to_socket_addrs().map(|mut a| a.next().is_none()).unwrap_or(true) {
+            return Err(err("CIVICDESK_BIND", format!("\"{bind}\" is not a host:port address")));
         }
 
         let public_url = get("CIVICDESK_PUBLIC_URL")
@@ -96,23 +82,13 @@ impl Settings {
         if !(public_url.starts_with("http://") || public_url.starts_with("https://"))
             || public_url.contains(char::is_whitespace)
         {
-            return Err(err(
-                "CIVICDESK_PUBLIC_URL",
-                "must be an http:// or https:// URL".into(),
-            ));
+            return Err(err("CIVICDESK_PUBLIC_URL", "must be an http:// or https:// URL".into()));
         }
 
         let smtp_url = match get("CIVICDESK_SMTP_URL") {
             None => None,
-            Some(u) if u.starts_with("smtp://") || u.starts_with("smtps://") => {
-                Some(SecretString::from(u.to_string()))
-            }
-            Some(_) => {
-                return Err(err(
-                    "CIVICDESK_SMTP_URL",
-                    "must start with smtp:// or smtps://".into(),
-                ))
-            }
+            Some(u) if u.starts_with("smtp://") || u.starts_with("smtps://") => Some(SecretString::from(u.to_string())),
+            Some(_) => return Err(err("CIVICDESK_SMTP_URL", "must start with smtp:// or smtps://".into())),
         };
 
         let outbox_dir = PathBuf::from(get("CIVICDESK_OUTBOX_DIR").unwrap_or("./outbox"));
@@ -135,21 +111,15 @@ impl Settings {
             )
         })?;
 
-        let office_hours =
-            parse_office_hours(get("CIVICDESK_OFFICE_HOURS").unwrap_or("09:00-12:00,13:00-18:00"))
-                .map_err(|m| err("CIVICDESK_OFFICE_HOURS", m))?;
+        let office_hours = parse_office_hours(get("CIVICDESK_OFFICE_HOURS").unwrap_or("09:00-12:00,13:00-18:00"))
+            .map_err(|m| err("CIVICDESK_OFFICE_HOURS", m))?;
 
-        let weekend = parse_weekend(get("CIVICDESK_WEEKEND").unwrap_or("sat,sun"))
-            .map_err(|m| err("CIVICDESK_WEEKEND", m))?;
+        let weekend =
+            parse_weekend(get("CIVICDESK_WEEKEND").unwrap_or("sat,sun")).map_err(|m| err("CIVICDESK_WEEKEND", m))?;
 
         let survey_sample_rate = parse_num::<f64>(get("CIVICDESK_SURVEY_SAMPLE_RATE"), 0.25)
             .filter(|r| (0.0..=1.0).contains(r))
-            .ok_or_else(|| {
-                err(
-                    "CIVICDESK_SURVEY_SAMPLE_RATE",
-                    "must be a number from 0 to 1".into(),
-                )
-            })?;
+            .ok_or_else(|| err("CIVICDESK_SURVEY_SAMPLE_RATE", "must be a number from 0 to 1".into()))?;
 
         let survey_ttl_days = parse_num::<u32>(get("CIVICDESK_SURVEY_TTL_DAYS"), 14)
             .filter(|d| (1..=365).contains(d))
@@ -210,9 +180,7 @@ fn parse_office_hours(v: &str) -> Result<Vec<(NaiveTime, NaiveTime)>, String> {
             return Err(format!("period {part} ends before it starts"));
         }
         if periods.last().is_some_and(|&(_, end)| a < end) {
-            return Err(format!(
-                "period {part} overlaps or precedes the one before it"
-            ));
+            return Err(format!("period {part} overlaps or precedes the one before it"));
         }
         periods.push((a, b));
     }
@@ -238,10 +206,7 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
@@ -280,11 +245,7 @@ mod tests {
 
     #[test]
     fn trailing_slash_of_public_url_is_dropped() {
-        let s = Settings::from_vars(&vars(&[(
-            "CIVICDESK_PUBLIC_URL",
-            "https://civic.example.org/",
-        )]))
-        .unwrap();
+        let s = Settings::from_vars(&vars(&[("CIVICDESK_PUBLIC_URL", "https://civic.example.org/")])).unwrap();
         assert_eq!(s.public_url, "https://civic.example.org");
     }
 }

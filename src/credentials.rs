@@ -1,9 +1,7 @@
 //! Secrets handed to people: API tokens, case access tokens and passwords,
 //! and how each is stored (hashed, never in clear).
 
-use argon2::password_hash::{
-    rand_core::OsRng as PhOsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng as PhOsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use base64::Engine;
 use rand::RngCore;
@@ -55,11 +53,7 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 /// Whether a password matches its stored hash.
 pub fn verify_password(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
+        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
         .unwrap_or(false)
 }
 

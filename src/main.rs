@@ -17,17 +17,13 @@ fn main() -> ExitCode {
         }
     };
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .init();
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
         Command::Migrate => cli::migrate(&settings),
         Command::Operator(OperatorCommand::Create(args)) => cli::operator_create(&settings, args),
-        Command::Token(TokenCommand::Create { operator, name }) => {
-            cli::token_create(&settings, &operator, &name)
-        }
+        Command::Token(TokenCommand::Create { operator, name }) => cli::token_create(&settings, &operator, &name),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -24,9 +24,8 @@ pub struct Application {
 impl Application {
     /// Opens the database (migrating it), seeds a first start, binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
-        let listener = TcpListener::bind(&settings.bind).map_err(|e| {
-            anyhow::anyhow!("CIVICDESK_BIND: cannot listen on {}: {e}", settings.bind)
-        })?;
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("CIVICDESK_BIND: cannot listen on {}: {e}", settings.bind))?;
         Self::build_with_listener(settings, listener, None).await
     }
 

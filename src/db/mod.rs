@@ -128,8 +128,7 @@ pub struct Db {
 impl Db {
     /// Opens the pool, sets WAL on SQLite and runs pending migrations.
     pub fn open(url: &DatabaseUrl, pool_size: u32, timeout: Duration) -> Result<Db, String> {
-        let mut first =
-            establish(url).map_err(|e| format!("cannot connect to the database: {e}"))?;
+        let mut first = establish(url).map_err(|e| format!("cannot connect to the database: {e}"))?;
         if let Conn::Sqlite(c) = &mut first {
             c.batch_execute("PRAGMA journal_mode = WAL;")
                 .map_err(|e| format!("cannot set WAL mode: {e}"))?;
@@ -156,9 +155,7 @@ impl Db {
 
     /// A connection for blocking code (CLI commands, the tests' set-up).
     pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, DbError> {
-        self.pool
-            .get()
-            .map_err(|e| DbError::Unavailable(e.to_string()))
+        self.pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
     }
 
     /// Runs read-only work on a pooled connection off the async threads.
@@ -170,9 +167,7 @@ impl Db {
     {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
-            let mut conn = pool
-                .get()
-                .map_err(|e| E::from(DbError::Unavailable(e.to_string())))?;
+            let mut conn = pool.get().map_err(|e| E::from(DbError::Unavailable(e.to_string())))?;
             f(&mut conn)
         })
         .await
@@ -209,13 +204,9 @@ impl Db {
 
     /// Whether the database answers (for `/readyz`).
     pub async fn ping(&self) -> bool {
-        self.read(|c| {
-            diesel::sql_query("SELECT 1")
-                .execute(c)
-                .map_err(DbError::from)
-        })
-        .await
-        .is_ok()
+        self.read(|c| diesel::sql_query("SELECT 1").execute(c).map_err(DbError::from))
+            .await
+            .is_ok()
     }
 }
 
@@ -223,9 +214,7 @@ impl Db {
 pub fn run_migrations(conn: &mut Conn) -> Result<(), String> {
     let done = match conn {
         Conn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        Conn::Pg(c) => c
-            .run_pending_migrations(POSTGRES_MIGRATIONS)
-            .map(|v| v.len()),
+        Conn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
     };
     match done {
         Ok(n) => {

@@ -176,3 +176,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_events,
     idempotency_keys,
 );
+
+diesel::table! {
+    case_holds (id) {
+        id -> Text,
+        case_id -> Text,
+        started_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(case_holds -> cases (case_id));
+diesel::allow_tables_to_appear_in_same_query!(case_holds, cases);

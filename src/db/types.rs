@@ -11,19 +11,7 @@ use diesel::sql_types::Text;
 use serde::{Deserialize, Serialize};
 
 /// A UUID v7 id, stored as its hyphenated text on both backends.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    AsExpression,
-    FromSqlRow,
-    Serialize,
-    Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, AsExpression, FromSqlRow, Serialize, Deserialize)]
 #[diesel(sql_type = Text)]
 #[serde(try_from = "String", into = "String")]
 pub struct Id(String);
@@ -36,9 +24,7 @@ impl Id {
 
     /// Parses an id sent by a client; `None` when it is not a UUID.
     pub fn parse(s: &str) -> Option<Id> {
-        uuid::Uuid::parse_str(s)
-            .ok()
-            .map(|u| Id(u.hyphenated().to_string()))
+        uuid::Uuid::parse_str(s).ok().map(|u| Id(u.hyphenated().to_string()))
     }
 
     /// The text form.

@@ -34,12 +34,7 @@ pub struct Hold {
 impl Calendar {
     /// The default Korean office calendar (09–12, 13–18, Saturday and Sunday off).
     pub fn new(tz: Tz, holidays: impl IntoIterator<Item = NaiveDate>) -> Self {
-        Self::with_hours(
-            tz,
-            default_periods(),
-            &[Weekday::Sat, Weekday::Sun],
-            holidays,
-        )
+        Self::with_hours(tz, default_periods(), &[Weekday::Sat, Weekday::Sun], holidays)
     }
 
     /// A calendar with its own office periods and weekend days.
@@ -176,12 +171,7 @@ impl Calendar {
 
     /// The end of the last office period of a date (18:00 by default).
     pub fn end_of_day(&self, date: NaiveDate) -> DateTime<Utc> {
-        let end = self
-            .periods
-            .iter()
-            .map(|p| p.1)
-            .max()
-            .unwrap_or(NaiveTime::MIN);
+        let end = self.periods.iter().map(|p| p.1).max().unwrap_or(NaiveTime::MIN);
         self.instant(date, end)
     }
 
@@ -222,9 +212,7 @@ impl Calendar {
             DeadlineUnit::Days if deadline.amount <= 5 => {
                 self.add_working_seconds(start, self.day_seconds() * deadline.amount as i64)
             }
-            DeadlineUnit::Days => {
-                self.end_of_day(self.nth_business_day(start_day, deadline.amount))
-            }
+            DeadlineUnit::Days => self.end_of_day(self.nth_business_day(start_day, deadline.amount)),
             DeadlineUnit::Months => {
                 let last = civil_act_month_end(start_day, deadline.amount);
                 self.end_of_day(self.business_day_on_or_after(last))
@@ -234,19 +222,11 @@ impl Calendar {
 
     /// Working seconds in one business day (8 hours by default).
     pub fn day_seconds(&self) -> i64 {
-        self.periods
-            .iter()
-            .map(|(s, e)| (*e - *s).num_seconds())
-            .sum()
+        self.periods.iter().map(|(s, e)| (*e - *s).num_seconds()).sum()
     }
 
     /// The due instant moved out by the working time spent on hold.
-    pub fn due_after_holds(
-        &self,
-        due: DateTime<Utc>,
-        holds: &[Hold],
-        now: DateTime<Utc>,
-    ) -> DateTime<Utc> {
+    pub fn due_after_holds(&self, due: DateTime<Utc>, holds: &[Hold], now: DateTime<Utc>) -> DateTime<Utc> {
         let held: i64 = holds
             .iter()
             .map(|h| self.working_seconds_between(h.from, h.until.unwrap_or(now)))
@@ -261,12 +241,7 @@ impl Calendar {
     /// Processing days from receipt to `until`: business days from the start
     /// day to `until`'s date, both included, less the business days that were
     /// entirely on hold; at least 1.
-    pub fn processing_days(
-        &self,
-        received: DateTime<Utc>,
-        until: DateTime<Utc>,
-        holds: &[Hold],
-    ) -> i64 {
+    pub fn processing_days(&self, received: DateTime<Utc>, until: DateTime<Utc>, holds: &[Hold]) -> i64 {
         let start_day = self.local_date(self.clock_start(received));
         let end_day = self.local_date(until);
         if end_day < start_day {
@@ -278,13 +253,7 @@ impl Calendar {
     }
 
     /// Business days within `[from, to]` whose every office period lies inside a hold.
-    fn days_entirely_on_hold(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-        holds: &[Hold],
-        now: DateTime<Utc>,
-    ) -> i64 {
+    fn days_entirely_on_hold(&self, from: NaiveDate, to: NaiveDate, holds: &[Hold], now: DateTime<Utc>) -> i64 {
         let intervals = merge_holds(holds, now);
         let mut days = BTreeSet::new();
         for &(h_from, h_until) in &intervals {
@@ -353,9 +322,7 @@ mod tests {
     fn seoul() -> Calendar {
         Calendar::new(
             chrono_tz::Asia::Seoul,
-            korean_public_holidays(2024..=2030)
-                .into_iter()
-                .map(|h| h.date),
+            korean_public_holidays(2024..=2030).into_iter().map(|h| h.date),
         )
     }
 
@@ -401,47 +368,25 @@ mod tests {
     #[test]
     fn received_in_lunch_hour_starts_at_13h() {
         let cal = seoul();
-        assert_eq!(
-            cal.clock_start(kst(2026, 11, 24, 12, 30)),
-            kst(2026, 11, 24, 13, 0)
-        );
-        assert_eq!(
-            cal.clock_start(kst(2026, 11, 24, 12, 0)),
-            kst(2026, 11, 24, 13, 0)
-        );
-        assert_eq!(
-            cal.clock_start(kst(2026, 11, 24, 10, 15)),
-            kst(2026, 11, 24, 10, 15)
-        );
+        assert_eq!(cal.clock_start(kst(2026, 11, 24, 12, 30)), kst(2026, 11, 24, 13, 0));
+        assert_eq!(cal.clock_start(kst(2026, 11, 24, 12, 0)), kst(2026, 11, 24, 13, 0));
+        assert_eq!(cal.clock_start(kst(2026, 11, 24, 10, 15)), kst(2026, 11, 24, 10, 15));
     }
 
     #[test]
     fn friday_evening_with_monday_holiday_starts_tuesday() {
         // Friday 2026-10-02 19:00; Monday 10-05 is the substitute for Oct 3.
         let cal = seoul();
-        assert_eq!(
-            cal.clock_start(kst(2026, 10, 2, 19, 0)),
-            kst(2026, 10, 6, 9, 0)
-        );
+        assert_eq!(cal.clock_start(kst(2026, 10, 2, 19, 0)), kst(2026, 10, 6, 9, 0));
     }
 
     #[test]
     fn hours_deadline_skips_lunch_and_night() {
         let cal = seoul();
-        let due = cal.due_at(
-            kst(2026, 11, 24, 11, 0),
-            Deadline::new(8, DeadlineUnit::Hours).unwrap(),
-        );
+        let due = cal.due_at(kst(2026, 11, 24, 11, 0), Deadline::new(8, DeadlineUnit::Hours).unwrap());
         assert_eq!(due, kst(2026, 11, 25, 11, 0));
-        let due = cal.due_at(
-            kst(2026, 11, 24, 9, 0),
-            Deadline::new(3, DeadlineUnit::Hours).unwrap(),
-        );
-        assert_eq!(
-            due,
-            kst(2026, 11, 24, 12, 0),
-            "ends at the end of the morning period"
-        );
+        let due = cal.due_at(kst(2026, 11, 24, 9, 0), Deadline::new(3, DeadlineUnit::Hours).unwrap());
+        assert_eq!(due, kst(2026, 11, 24, 12, 0), "ends at the end of the morning period");
     }
 
     #[test]
@@ -472,20 +417,11 @@ mod tests {
         let cal = seoul();
         let month = Deadline::new(1, DeadlineUnit::Months).unwrap();
         // Thu 2026-09-10 + 1 month ends Fri 10-09 (Hangul Day) → Monday 10-12.
-        assert_eq!(
-            cal.due_at(kst(2026, 9, 10, 10, 0), month),
-            kst(2026, 10, 12, 18, 0)
-        );
+        assert_eq!(cal.due_at(kst(2026, 9, 10, 10, 0), month), kst(2026, 10, 12, 18, 0));
         // Jan 30 has no Feb 30: the period ends Feb 28 (Sat); Mar 2 is a substitute holiday.
-        assert_eq!(
-            cal.due_at(kst(2026, 1, 30, 10, 0), month),
-            kst(2026, 3, 3, 18, 0)
-        );
+        assert_eq!(cal.due_at(kst(2026, 1, 30, 10, 0), month), kst(2026, 3, 3, 18, 0));
         // An ordinary month: Nov 24 → Dec 23.
-        assert_eq!(
-            cal.due_at(kst(2026, 11, 24, 10, 0), month),
-            kst(2026, 12, 23, 18, 0)
-        );
+        assert_eq!(cal.due_at(kst(2026, 11, 24, 10, 0), month), kst(2026, 12, 23, 18, 0));
     }
 
     #[test]
@@ -501,10 +437,7 @@ mod tests {
     fn same_day_resolution_is_one_processing_day() {
         let cal = seoul();
         let received = kst(2026, 11, 24, 9, 30);
-        assert_eq!(
-            cal.processing_days(received, kst(2026, 11, 24, 16, 0), &[]),
-            1
-        );
+        assert_eq!(cal.processing_days(received, kst(2026, 11, 24, 16, 0), &[]), 1);
         // Received after hours and answered that evening: still 1, never 0.
         let late = kst(2026, 11, 24, 20, 0);
         assert_eq!(cal.processing_days(late, kst(2026, 11, 24, 21, 0), &[]), 1);
@@ -514,28 +447,19 @@ mod tests {
     fn processing_days_skip_weekends_and_whole_days_on_hold() {
         let cal = seoul();
         let received = kst(2026, 11, 20, 17, 0); // Friday
-        assert_eq!(
-            cal.processing_days(received, kst(2026, 11, 25, 10, 0), &[]),
-            4
-        );
+        assert_eq!(cal.processing_days(received, kst(2026, 11, 25, 10, 0), &[]), 4);
         // On hold from Monday 09:00 to Tuesday 18:00: two whole days less.
         let hold = Hold {
             from: kst(2026, 11, 23, 9, 0),
             until: Some(kst(2026, 11, 24, 18, 0)),
         };
-        assert_eq!(
-            cal.processing_days(received, kst(2026, 11, 25, 10, 0), &[hold]),
-            2
-        );
+        assert_eq!(cal.processing_days(received, kst(2026, 11, 25, 10, 0), &[hold]), 2);
         // A hold covering only the morning does not remove the day.
         let half = Hold {
             from: kst(2026, 11, 23, 9, 0),
             until: Some(kst(2026, 11, 23, 12, 0)),
         };
-        assert_eq!(
-            cal.processing_days(received, kst(2026, 11, 25, 10, 0), &[half]),
-            4
-        );
+        assert_eq!(cal.processing_days(received, kst(2026, 11, 25, 10, 0), &[half]), 4);
     }
 
     #[test]

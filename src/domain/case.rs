@@ -80,12 +80,7 @@ impl Status {
 }
 
 /// Statuses counted as open, for queries.
-pub const OPEN_STATUSES: [Status; 4] = [
-    Status::Received,
-    Status::Assigned,
-    Status::InProgress,
-    Status::OnHold,
-];
+pub const OPEN_STATUSES: [Status; 4] = [Status::Received, Status::Assigned, Status::InProgress, Status::OnHold];
 
 #[cfg(test)]
 mod tests {

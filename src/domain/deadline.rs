@@ -83,6 +83,16 @@ impl Deadline {
     }
 }
 
+/// The longest first extension, in business days: the original period
+/// (RULES.md), a month counted as the business days it spans.
+pub fn max_extension_days(deadline: Deadline, business_days_in_months: i64) -> i64 {
+    match deadline.unit {
+        DeadlineUnit::Days => deadline.amount as i64,
+        DeadlineUnit::Hours => (deadline.amount as i64 + 7) / 8,
+        DeadlineUnit::Months => business_days_in_months.max(1),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +102,16 @@ mod tests {
         assert!(Deadline::new(0, DeadlineUnit::Days).is_err());
         assert!(Deadline::new(25, DeadlineUnit::Months).is_err());
         assert!(Deadline::new(24, DeadlineUnit::Months).is_ok());
+    }
+
+    #[test]
+    fn extensions_are_bounded_by_the_original_period() {
+        assert_eq!(max_extension_days(Deadline::new(7, DeadlineUnit::Days).unwrap(), 0), 7);
+        assert_eq!(max_extension_days(Deadline::new(8, DeadlineUnit::Hours).unwrap(), 0), 1);
+        assert_eq!(max_extension_days(Deadline::new(9, DeadlineUnit::Hours).unwrap(), 0), 2);
+        assert_eq!(
+            max_extension_days(Deadline::new(1, DeadlineUnit::Months).unwrap(), 21),
+            21
+        );
     }
 }

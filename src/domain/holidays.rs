@@ -44,14 +44,8 @@ const YEARS: &[YearFacts] = &[
         buddha: (5, 15),
         chuseok: (9, 17),
         extra: &[
-            (
-                (4, 10),
-                "제22대 국회의원 선거일 (National Assembly election)",
-            ),
-            (
-                (10, 1),
-                "임시공휴일 국군의 날 (Armed Forces Day, temporary holiday)",
-            ),
+            ((4, 10), "제22대 국회의원 선거일 (National Assembly election)"),
+            ((10, 1), "임시공휴일 국군의 날 (Armed Forces Day, temporary holiday)"),
         ],
     },
     YearFacts {
@@ -83,10 +77,7 @@ const YEARS: &[YearFacts] = &[
         seollal: (1, 27),
         buddha: (5, 2),
         chuseok: (10, 3),
-        extra: &[(
-            (4, 12),
-            "제23대 국회의원 선거일 (National Assembly election)",
-        )],
+        extra: &[((4, 12), "제23대 국회의원 선거일 (National Assembly election)")],
     },
     YearFacts {
         year: 2029,
@@ -120,56 +111,29 @@ fn holidays_of(facts: &YearFacts) -> Vec<Holiday> {
     let y = facts.year;
     let date = |(m, d): (u32, u32)| NaiveDate::from_ymd_opt(y, m, d).expect("valid holiday date");
     let mut base: Vec<(NaiveDate, String, Substitute)> = vec![
-        (
-            date((1, 1)),
-            "신정 (New Year's Day)".into(),
-            Substitute::Never,
-        ),
+        (date((1, 1)), "신정 (New Year's Day)".into(), Substitute::Never),
         (
             date((3, 1)),
             "삼일절 (Independence Movement Day)".into(),
             Substitute::Weekend,
         ),
-        (
-            date((5, 5)),
-            "어린이날 (Children's Day)".into(),
-            Substitute::Weekend,
-        ),
-        (
-            date((6, 6)),
-            "현충일 (Memorial Day)".into(),
-            Substitute::Never,
-        ),
-        (
-            date((8, 15)),
-            "광복절 (Liberation Day)".into(),
-            Substitute::Weekend,
-        ),
+        (date((5, 5)), "어린이날 (Children's Day)".into(), Substitute::Weekend),
+        (date((6, 6)), "현충일 (Memorial Day)".into(), Substitute::Never),
+        (date((8, 15)), "광복절 (Liberation Day)".into(), Substitute::Weekend),
         (
             date((10, 3)),
             "개천절 (National Foundation Day)".into(),
             Substitute::Weekend,
         ),
-        (
-            date((10, 9)),
-            "한글날 (Hangul Day)".into(),
-            Substitute::Weekend,
-        ),
-        (
-            date((12, 25)),
-            "기독탄신일 (Christmas Day)".into(),
-            Substitute::Weekend,
-        ),
+        (date((10, 9)), "한글날 (Hangul Day)".into(), Substitute::Weekend),
+        (date((12, 25)), "기독탄신일 (Christmas Day)".into(), Substitute::Weekend),
         (
             date(facts.buddha),
             "부처님오신날 (Buddha's Birthday)".into(),
             Substitute::Weekend,
         ),
     ];
-    for (day, name) in [
-        (facts.seollal, "설날 (Seollal)"),
-        (facts.chuseok, "추석 (Chuseok)"),
-    ] {
+    for (day, name) in [(facts.seollal, "설날 (Seollal)"), (facts.chuseok, "추석 (Chuseok)")] {
         let center = date(day);
         for offset in [-1i64, 0, 1] {
             let d = center + chrono::Duration::days(offset);
@@ -198,8 +162,7 @@ fn holidays_of(facts: &YearFacts) -> Vec<Holiday> {
         for (i, (_, rule)) in entries.iter().enumerate() {
             let weekend = matches!(
                 (rule, d.weekday()),
-                (Substitute::Weekend, Weekday::Sat | Weekday::Sun)
-                    | (Substitute::Sunday, Weekday::Sun)
+                (Substitute::Weekend, Weekday::Sat | Weekday::Sun) | (Substitute::Sunday, Weekday::Sun)
             );
             let shared = i > 0 && *rule != Substitute::Never;
             if weekend || shared {
@@ -211,10 +174,7 @@ fn holidays_of(facts: &YearFacts) -> Vec<Holiday> {
     let mut substitutes: BTreeSet<NaiveDate> = BTreeSet::new();
     for from in owed {
         let mut d = from.succ_opt().expect("date in range");
-        while matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
-            || taken.contains(&d)
-            || substitutes.contains(&d)
-        {
+        while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) || taken.contains(&d) || substitutes.contains(&d) {
             d = d.succ_opt().expect("date in range");
         }
         substitutes.insert(d);
@@ -224,11 +184,7 @@ fn holidays_of(facts: &YearFacts) -> Vec<Holiday> {
         .into_iter()
         .map(|(date, entries)| Holiday {
             date,
-            name: entries
-                .into_iter()
-                .map(|e| e.0)
-                .collect::<Vec<_>>()
-                .join(" · "),
+            name: entries.into_iter().map(|e| e.0).collect::<Vec<_>>().join(" · "),
         })
         .collect();
     out.extend(substitutes.into_iter().map(|date| Holiday {
@@ -272,10 +228,7 @@ mod tests {
             d(2029, 9, 24),
         ];
         for day in expected {
-            assert!(
-                dates(day.year()).contains(&day),
-                "{day} should be a holiday"
-            );
+            assert!(dates(day.year()).contains(&day), "{day} should be a holiday");
         }
     }
 

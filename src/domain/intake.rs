@@ -126,15 +126,15 @@ pub fn validate(input: &IntakeInput, now: DateTime<Utc>) -> Result<Intake, Vec<F
             let phone = e.optional_text("citizen.phone", c.phone.as_deref(), 32);
             if let Some(p) = &phone {
                 if !is_phone(p) {
-                    e.add("citizen.phone", "must be a phone number: 7 to 15 digits, optionally with +, spaces, dashes or parentheses");
+                    e.add(
+                        "citizen.phone",
+                        "must be a phone number: 7 to 15 digits, optionally with +, spaces, dashes or parentheses",
+                    );
                 }
             }
             let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
             if blank(&c.email) && blank(&c.phone) {
-                e.add(
-                    "citizen",
-                    "needs an email or a phone so that the agency can answer",
-                );
+                e.add("citizen", "needs an email or a phone so that the agency can answer");
             }
             name.map(|name| Citizen { name, email, phone })
         }
@@ -166,12 +166,7 @@ pub fn validate(input: &IntakeInput, now: DateTime<Utc>) -> Result<Intake, Vec<F
         None => Some(Locale::Ko),
         Some(v) => e.one_of("locale", Some(v), Locale::parse, &Locale::names()),
     };
-    let channel = e.one_of(
-        "channel",
-        input.channel.as_deref(),
-        Channel::parse,
-        &Channel::names(),
-    );
+    let channel = e.one_of("channel", input.channel.as_deref(), Channel::parse, &Channel::names());
     let received_at = input.received_at.map(|t| t.with_timezone(&Utc));
     if let Some(t) = received_at {
         if t > now {
@@ -241,10 +236,7 @@ mod tests {
         });
         b.locale = Some("fr".into());
         let f = fields(validate(&b, Utc::now()));
-        assert_eq!(
-            f,
-            ["kind", "title", "citizen.name", "citizen.email", "locale"]
-        );
+        assert_eq!(f, ["kind", "title", "citizen.name", "citizen.email", "locale"]);
     }
 
     #[test]

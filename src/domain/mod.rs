@@ -37,4 +37,5 @@ pub mod deadline;
 pub mod holidays;
 pub mod intake;
 pub mod routing;
+pub mod status;
 pub mod validation;

@@ -88,20 +88,13 @@ fn searchable(facts: &CaseFacts<'_>) -> String {
 
 /// The first matching rule (rules in any order; lowest position wins), else
 /// the category's default team, else the triage team.
-pub fn route(
-    facts: &CaseFacts<'_>,
-    rules: &[Rule],
-    category_default: Option<&str>,
-    triage: Option<&str>,
-) -> Decision {
+pub fn route(facts: &CaseFacts<'_>, rules: &[Rule], category_default: Option<&str>, triage: Option<&str>) -> Decision {
     let text = searchable(facts);
     let mut ordered: Vec<&Rule> = rules.iter().collect();
     ordered.sort_by_key(|r| r.position);
     let hit = ordered.into_iter().find(|r| {
         r.kind.is_none_or(|k| k == facts.kind)
-            && r.category
-                .as_deref()
-                .is_none_or(|c| Some(c) == facts.category)
+            && r.category.as_deref().is_none_or(|c| Some(c) == facts.category)
             && (r.keywords.is_empty() || mentions(&text, &r.keywords) > 0)
     });
     if let Some(rule) = hit {
@@ -133,10 +126,7 @@ pub fn route(
 
 /// The category of the case's kind whose keywords the text mentions most
 /// (the first in catalog order on a tie), for a case sent without one.
-pub fn classify<'c>(
-    facts: &CaseFacts<'_>,
-    categories: &'c [CategoryKeywords],
-) -> Option<&'c CategoryKeywords> {
+pub fn classify<'c>(facts: &CaseFacts<'_>, categories: &'c [CategoryKeywords]) -> Option<&'c CategoryKeywords> {
     let text = searchable(facts);
     let mut best: Option<(&CategoryKeywords, usize)> = None;
     for c in categories.iter().filter(|c| c.kind == facts.kind) {
@@ -183,14 +173,7 @@ mod tests {
     fn lowest_position_wins_among_matches() {
         let rules = [
             rule("b", 20, None, None, &["도로"], "roads"),
-            rule(
-                "a",
-                10,
-                Some(Kind::Grievance),
-                None,
-                &["포트홀"],
-                "potholes",
-            ),
+            rule("a", 10, Some(Kind::Grievance), None, &["포트홀"], "potholes"),
         ];
         let d = route(
             &facts(Kind::Grievance, None, "도로에 포트홀이 있어요"),

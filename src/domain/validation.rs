@@ -39,12 +39,7 @@ impl Errors {
     }
 
     /// A required, non-blank text of at most `max` characters, trimmed.
-    pub fn required_text(
-        &mut self,
-        field: &str,
-        value: Option<&str>,
-        max: usize,
-    ) -> Option<String> {
+    pub fn required_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
         match value.map(str::trim) {
             None | Some("") => {
                 self.add(field, "is required");
@@ -55,12 +50,7 @@ impl Errors {
     }
 
     /// An optional text of at most `max` characters, trimmed; blank counts as absent.
-    pub fn optional_text(
-        &mut self,
-        field: &str,
-        value: Option<&str>,
-        max: usize,
-    ) -> Option<String> {
+    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
         match value.map(str::trim) {
             None | Some("") => None,
             Some(v) => self.limit(field, v, max),
@@ -72,10 +62,7 @@ impl Errors {
         if n > max {
             self.add(field, format!("must be at most {max} characters (got {n})"));
             None
-        } else if v
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-        {
+        } else if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
             self.add(field, "must not contain control characters");
             None
         } else {
@@ -102,11 +89,8 @@ impl Errors {
     /// An optional email address, checked for shape.
     pub fn email(&mut self, field: &str, value: Option<&str>) -> Option<String> {
         let v = self.optional_text(field, value, 254)?;
-        if email_address::EmailAddress::parse_with_options(
-            &v,
-            email_address::Options::default().without_display_text(),
-        )
-        .is_ok()
+        if email_address::EmailAddress::parse_with_options(&v, email_address::Options::default().without_display_text())
+            .is_ok()
             && v.contains('.')
         {
             Some(v)
@@ -145,15 +129,9 @@ mod tests {
     fn text_limits_count_characters_not_bytes() {
         let mut e = Errors::default();
         let korean = "가".repeat(200);
-        assert_eq!(
-            e.required_text("title", Some(&korean), 200),
-            Some(korean.clone())
-        );
+        assert_eq!(e.required_text("title", Some(&korean), 200), Some(korean.clone()));
         assert!(e.is_empty());
-        assert_eq!(
-            e.required_text("title", Some(&format!("{korean}가")), 200),
-            None
-        );
+        assert_eq!(e.required_text("title", Some(&format!("{korean}가")), 200), None);
         assert_eq!(e.required_text("name", Some("   "), 10), None);
         let errs = e.finish(()).unwrap_err();
         assert_eq!(errs[0].message, "must be at most 200 characters (got 201)");
@@ -169,10 +147,7 @@ mod tests {
     #[test]
     fn emails() {
         let mut e = Errors::default();
-        assert_eq!(
-            e.email("e", Some(" kim@seoul.go.kr ")),
-            Some("kim@seoul.go.kr".into())
-        );
+        assert_eq!(e.email("e", Some(" kim@seoul.go.kr ")), Some("kim@seoul.go.kr".into()));
         assert_eq!(e.email("e", Some("")), None);
         assert!(e.is_empty());
         assert_eq!(e.email("e", Some("kim@")), None);

@@ -61,18 +61,14 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
-    let text = value.to_str().map_err(|_| {
-        ApiError::Unauthorized("the Authorization header is not readable text".into())
-    })?;
+    let text = value
+        .to_str()
+        .map_err(|_| ApiError::Unauthorized("the Authorization header is not readable text".into()))?;
     match text.split_once(' ') {
-        Some((scheme, token))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
             Ok(Some(token.trim().to_string()))
         }
-        _ => Err(ApiError::Unauthorized(
-            "use Authorization: Bearer <token>".into(),
-        )),
+        _ => Err(ApiError::Unauthorized("use Authorization: Bearer <token>".into())),
     }
 }
 
@@ -88,10 +84,9 @@ async fn authenticate(state: web::Data<AppState>, token: String) -> Result<Opera
             Ok(Some((op, teams)))
         })
         .await?;
-    let (op, team_ids) = found
-        .ok_or_else(|| ApiError::Unauthorized("the bearer token is unknown or revoked".into()))?;
-    let role = Role::parse(&op.role)
-        .ok_or_else(|| ApiError::Internal(format!("stored role {}", op.role)))?;
+    let (op, team_ids) =
+        found.ok_or_else(|| ApiError::Unauthorized("the bearer token is unknown or revoked".into()))?;
+    let role = Role::parse(&op.role).ok_or_else(|| ApiError::Internal(format!("stored role {}", op.role)))?;
     Ok(Operator {
         id: op.id,
         name: op.name,
@@ -115,9 +110,7 @@ impl FromRequest for Operator {
         let state = state_of(req);
         Box::pin(async move {
             let token = token?.ok_or_else(|| {
-                ApiError::Unauthorized(
-                    "this needs an operator: send Authorization: Bearer <token>".into(),
-                )
+                ApiError::Unauthorized("this needs an operator: send Authorization: Bearer <token>".into())
             })?;
             authenticate(state?, token).await
         })
@@ -138,9 +131,7 @@ impl FromRequest for MaybeOperator {
         Box::pin(async move {
             match token? {
                 None => Ok(MaybeOperator(None)),
-                Some(t) => authenticate(state?, t)
-                    .await
-                    .map(|o| MaybeOperator(Some(o))),
+                Some(t) => authenticate(state?, t).await.map(|o| MaybeOperator(Some(o))),
             }
         })
     }

@@ -14,7 +14,7 @@ use crate::config::Settings;
 use crate::credentials::{new_token, token_hash};
 use crate::db::types::{now, utc, Id};
 use crate::db::{is_unique_violation, Conn};
-use crate::domain::calendar::Calendar;
+use crate::domain::calendar::{Calendar, Hold};
 use crate::domain::case::{Channel, Kind, Status};
 use crate::domain::deadline::{Deadline, DeadlineUnit};
 use crate::domain::intake::{self, Intake, IntakeInput};
@@ -53,13 +53,10 @@ pub async fn create(
     let key = idempotency_key(&req)?;
     let scope = format!(
         "POST /api/v1/cases by {}",
-        operator
-            .as_ref()
-            .map_or("public".to_string(), |o| o.id.to_string())
+        operator.as_ref().map_or("public".to_string(), |o| o.id.to_string())
     );
     let request_hash = {
-        let canonical = serde_json::to_vec(&serde_json::to_value(&input).unwrap_or(Value::Null))
-            .unwrap_or_default();
+        let canonical = serde_json::to_vec(&serde_json::to_value(&input).unwrap_or(Value::Null)).unwrap_or_default();
         Sha256::digest(&canonical)
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -91,9 +88,7 @@ pub async fn create(
                 .read(move |c| store::idempotency::find(c, &scope, &key).map_err(ApiError::from))
                 .await?
                 .ok_or_else(|| {
-                    ApiError::Conflict(
-                        "a concurrent request with this Idempotency-Key failed; retry".into(),
-                    )
+                    ApiError::Conflict("a concurrent request with this Idempotency-Key failed; retry".into())
                 })?;
             replay(saved, &request_hash)?
         }
@@ -107,8 +102,7 @@ fn respond(created: Created) -> HttpResponse {
         .ok()
         .and_then(|v| v["id"].as_str().map(String::from))
         .unwrap_or_default();
-    let status = actix_web::http::StatusCode::from_u16(created.status)
-        .unwrap_or(actix_web::http::StatusCode::CREATED);
+    let status = actix_web::http::StatusCode::from_u16(created.status).unwrap_or(actix_web::http::StatusCode::CREATED);
     HttpResponse::build(status)
         .insert_header((header::LOCATION, format!("/api/v1/cases/{id}")))
         .content_type("application/json")
@@ -121,9 +115,7 @@ fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
         return Ok(None);
     };
     match v.to_str() {
-        Ok(s) if !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_graphic()) => {
-            Ok(Some(s.to_string()))
-        }
+        Ok(s) if !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_graphic()) => Ok(Some(s.to_string())),
         _ => Err(ApiError::BadRequest(
             "Idempotency-Key must be 1 to 255 visible ASCII characters".into(),
         )),
@@ -196,8 +188,7 @@ fn intake_tx(
     let deadline = category
         .as_ref()
         .and_then(|c| {
-            DeadlineUnit::parse(&c.deadline_unit)
-                .and_then(|u| Deadline::new(c.deadline_amount as u32, u).ok())
+            DeadlineUnit::parse(&c.deadline_unit).and_then(|u| Deadline::new(c.deadline_amount as u32, u).ok())
         })
         .unwrap_or_else(|| Deadline::default_for(intake.kind));
     let calendar: Calendar = settings.calendar(c)?;
@@ -206,11 +197,9 @@ fn intake_tx(
     let year = chrono::Datelike::year(&calendar.local_date(received_at));
     let receipt_no = store::cases::next_receipt_no(c, year)?;
     let access_token = new_token("");
-    let channel = intake.channel.unwrap_or(if operator.is_some() {
-        Channel::Api
-    } else {
-        Channel::Web
-    });
+    let channel = intake
+        .channel
+        .unwrap_or(if operator.is_some() { Channel::Api } else { Channel::Web });
 
     let id = Id::new();
     let row = CaseRow {
@@ -336,12 +325,7 @@ fn resolve_category(c: &mut Conn, intake: &Intake) -> Result<Option<Category>, A
         Some(code) => {
             let cat = store::categories::find_by_code(c, code)?
                 .filter(|cat| cat.active)
-                .ok_or_else(|| {
-                    ApiError::field(
-                        "category",
-                        format!("no active category with code \"{code}\""),
-                    )
-                })?;
+                .ok_or_else(|| ApiError::field("category", format!("no active category with code \"{code}\"")))?;
             if cat.kind != intake.kind.as_str() {
                 return Err(ApiError::field(
                     "category",
@@ -382,19 +366,13 @@ fn resolve_category(c: &mut Conn, intake: &Intake) -> Result<Option<Category>, A
 pub fn covered_case(c: &mut Conn, op: &Operator, id: &Id) -> Result<CaseRow, ApiError> {
     let row = store::cases::find(c, id)?.ok_or_else(|| ApiError::not_found("case", id.as_str()))?;
     if !op.covers_team(row.team_id.as_ref()) {
-        return Err(ApiError::Forbidden(
-            "this case belongs to a team you are not in".into(),
-        ));
+        return Err(ApiError::Forbidden("this case belongs to a team you are not in".into()));
     }
     Ok(row)
 }
 
 /// `GET /api/v1/cases/{id}`: the whole case, for operators covering its team.
-pub async fn get(
-    state: web::Data<AppState>,
-    op: Operator,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get(state: web::Data<AppState>, op: Operator, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = super::path_id(&path, "case")?;
     let settings = state.settings.clone();
     let view = state
@@ -431,10 +409,7 @@ pub async fn events(
             let items: Vec<Value> = events
                 .iter()
                 .map(|e| {
-                    let name = e
-                        .actor_id
-                        .as_ref()
-                        .and_then(|a| names.get(a).cloned().flatten());
+                    let name = e.actor_id.as_ref().and_then(|a| names.get(a).cloned().flatten());
                     json!({
                         "at": settings.format_time(utc(e.at)),
                         "actor": {"kind": e.actor_kind, "id": e.actor_id, "name": name},
@@ -451,12 +426,7 @@ pub async fn events(
 }
 
 /// The full operator view of a case.
-pub fn case_view(
-    c: &mut Conn,
-    settings: &Settings,
-    calendar: &Calendar,
-    row: &CaseRow,
-) -> Result<Value, ApiError> {
+pub fn case_view(c: &mut Conn, settings: &Settings, calendar: &Calendar, row: &CaseRow) -> Result<Value, ApiError> {
     let category = match &row.category_id {
         Some(id) => store::categories::find(c, id)?,
         None => None,
@@ -470,7 +440,10 @@ pub fn case_view(
         None => None,
     };
     let t = |v: Option<chrono::NaiveDateTime>| v.map(|v| settings.format_time(utc(v)));
-    let figures = Figures::of(calendar, row, now());
+    let holds = store::holds::for_cases(c, std::slice::from_ref(&row.id))?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let figures = Figures::of(calendar, row, &holds, now());
     Ok(json!({
         "id": row.id,
         "receipt_no": row.receipt_no,
@@ -489,8 +462,10 @@ pub fn case_view(
         "assignee": assignee.map(|a| json!({"id": a.id, "name": a.name})),
         "deadline": {"amount": row.deadline_amount, "unit": row.deadline_unit},
         "received_at": settings.format_time(utc(row.received_at)),
-        "due_at": settings.format_time(utc(row.due_at)),
+        "due_at": settings.format_time(figures.due_at),
         "extended": row.extended,
+        "extension_count": row.extension_count,
+        "on_hold_since": t(row.held_since),
         "resolved_at": t(row.resolved_at),
         "closed_at": t(row.closed_at),
         "withdrawn_at": t(row.withdrawn_at),
@@ -503,28 +478,34 @@ pub fn case_view(
 
 /// Figures computed with the business calendar for a case at a moment.
 pub struct Figures {
-    /// Processing days so far (or to resolution).
+    /// Processing days so far (or to resolution or withdrawal).
     pub processing_days: i64,
-    /// Open and past due.
+    /// The due instant, moved out by a hold still running.
+    pub due_at: DateTime<Utc>,
+    /// Open and past due; on hold the clock is stopped.
     pub overdue: bool,
 }
 
 impl Figures {
-    /// The figures of a case as of `at`.
-    pub fn of(calendar: &Calendar, row: &CaseRow, at: DateTime<Utc>) -> Figures {
+    /// The figures of a case with its holds, as of `at`.
+    pub fn of(calendar: &Calendar, row: &CaseRow, holds: &[Hold], at: DateTime<Utc>) -> Figures {
         let status = Status::parse(&row.status).unwrap_or(Status::Received);
         let end = row.resolved_at.or(row.withdrawn_at).map(utc).unwrap_or(at);
-        let holds: Vec<crate::domain::calendar::Hold> = row
-            .held_since
-            .map(|h| crate::domain::calendar::Hold {
-                from: utc(h),
-                until: None,
-            })
-            .into_iter()
-            .collect();
+        let stored_due = utc(row.due_at);
+        let (due_at, overdue) = match row.held_since.map(utc) {
+            Some(since) => {
+                let running = Hold {
+                    from: since,
+                    until: None,
+                };
+                (calendar.due_after_holds(stored_due, &[running], at), stored_due < since)
+            }
+            None => (stored_due, status.is_open() && at > stored_due),
+        };
         Figures {
-            processing_days: calendar.processing_days(utc(row.received_at), end, &holds),
-            overdue: status.is_open() && at > utc(row.due_at),
+            processing_days: calendar.processing_days(utc(row.received_at), end, holds),
+            due_at,
+            overdue,
         }
     }
 }

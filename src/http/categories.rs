@@ -66,17 +66,15 @@ pub fn keywords(e: &mut Errors, field: &str, words: Vec<String>) -> Vec<String> 
     out
 }
 
-fn apply(
-    c: &mut Conn,
-    cat: &mut Category,
-    input: CategoryInput,
-    new: bool,
-) -> Result<(), ApiError> {
+fn apply(c: &mut Conn, cat: &mut Category, input: CategoryInput, new: bool) -> Result<(), ApiError> {
     let mut e = Errors::default();
     if let Some(code) = input.code.as_deref().or(new.then_some("")) {
         match e.required_text("code", Some(code), 64) {
             Some(code) if is_code(&code) => cat.code = code,
-            Some(_) => e.add("code", "use lowercase letters, digits, - and _ (URL-safe), starting with a letter or digit"),
+            Some(_) => e.add(
+                "code",
+                "use lowercase letters, digits, - and _ (URL-safe), starting with a letter or digit",
+            ),
             None => {}
         }
     }
@@ -121,22 +119,17 @@ fn apply(
             };
             match (d.amount, unit) {
                 (None, _) => e.add("deadline.amount", "is required"),
-                (Some(amount), Some(unit)) => {
-                    match Deadline::new(u32::try_from(amount).unwrap_or(0), unit) {
-                        Ok(d) => {
-                            cat.deadline_amount = d.amount as i32;
-                            cat.deadline_unit = d.unit.as_str().into();
-                        }
-                        Err(m) => e.add("deadline.amount", m),
+                (Some(amount), Some(unit)) => match Deadline::new(u32::try_from(amount).unwrap_or(0), unit) {
+                    Ok(d) => {
+                        cat.deadline_amount = d.amount as i32;
+                        cat.deadline_unit = d.unit.as_str().into();
                     }
-                }
+                    Err(m) => e.add("deadline.amount", m),
+                },
                 _ => {}
             }
         }
-        None if new => e.add(
-            "deadline",
-            "is required: {\"amount\": 7, \"unit\": \"days\"}",
-        ),
+        None if new => e.add("deadline", "is required: {\"amount\": 7, \"unit\": \"days\"}"),
         None => {}
     }
     if let Some(words) = input.keywords {
@@ -158,10 +151,7 @@ fn save(c: &mut Conn, cat: &Category, new: bool) -> Result<(), ApiError> {
         store::categories::update(c, cat)
     };
     r.map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict(_) => ApiError::Conflict(format!(
-            "a category with code \"{}\" already exists",
-            cat.code
-        )),
+        ApiError::Conflict(_) => ApiError::Conflict(format!("a category with code \"{}\" already exists", cat.code)),
         other => other,
     })
 }
@@ -207,25 +197,15 @@ pub async fn create(
             Ok::<_, ApiError>(cat)
         })
         .await?;
-    Ok(created(
-        format!("/api/v1/categories/{}", cat.id),
-        view(&cat),
-    ))
+    Ok(created(format!("/api/v1/categories/{}", cat.id), view(&cat)))
 }
 
 /// `GET /api/v1/categories/{id}`.
-pub async fn get(
-    state: web::Data<AppState>,
-    _op: Operator,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get(state: web::Data<AppState>, _op: Operator, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path, "category")?;
     let cat = state
         .db
-        .read(move |c| {
-            store::categories::find(c, &id)?
-                .ok_or_else(|| ApiError::not_found("category", id.as_str()))
-        })
+        .read(move |c| store::categories::find(c, &id)?.ok_or_else(|| ApiError::not_found("category", id.as_str())))
         .await?;
     Ok(HttpResponse::Ok().json(view(&cat)))
 }
@@ -268,8 +248,7 @@ pub async fn deactivate(
 }
 
 fn change(c: &mut Conn, id: &Id, input: CategoryInput) -> Result<Category, ApiError> {
-    let mut cat = store::categories::find(c, id)?
-        .ok_or_else(|| ApiError::not_found("category", id.as_str()))?;
+    let mut cat = store::categories::find(c, id)?.ok_or_else(|| ApiError::not_found("category", id.as_str()))?;
     apply(c, &mut cat, input, false)?;
     cat.updated_at = now().naive_utc();
     save(c, &cat, false)?;

@@ -127,8 +127,7 @@ pub async fn deactivate(
 }
 
 fn change(c: &mut Conn, date: NaiveDate, input: HolidayInput) -> Result<Holiday, ApiError> {
-    let mut h = store::holidays::find(c, date)?
-        .ok_or_else(|| ApiError::NotFound(format!("no holiday on {date}")))?;
+    let mut h = store::holidays::find(c, date)?.ok_or_else(|| ApiError::NotFound(format!("no holiday on {date}")))?;
     let mut e = Errors::default();
     if let Some(n) = input.name {
         if let Some(n) = e.required_text("name", Some(&n), 100) {

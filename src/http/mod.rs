@@ -1,13 +1,16 @@
 //! The actix-web edge: routes, one file per resource, and problem+json errors.
 
+pub mod actions;
 pub mod auth;
 pub mod cases;
 pub mod categories;
 pub mod extract;
 pub mod holidays;
+pub mod lifecycle;
 pub mod operators;
 pub mod ops;
 pub mod problem;
+pub mod queue;
 pub mod routes;
 pub mod rules;
 pub mod teams;

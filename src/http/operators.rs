@@ -32,12 +32,7 @@ fn view(o: &Operator, teams: &[Id]) -> Value {
 }
 
 /// Applies the input; returns the new team list when it changes.
-fn apply(
-    c: &mut Conn,
-    op: &mut Operator,
-    input: OperatorInput,
-    new: bool,
-) -> Result<Option<Vec<Id>>, ApiError> {
+fn apply(c: &mut Conn, op: &mut Operator, input: OperatorInput, new: bool) -> Result<Option<Vec<Id>>, ApiError> {
     let mut e = Errors::default();
     match input.email {
         Some(email) => {
@@ -71,25 +66,18 @@ fn apply(
                         found.push(id)
                     }
                 }
-                _ => e.add(
-                    format!("team_ids[{i}]"),
-                    format!("no team with id \"{raw}\""),
-                ),
+                _ => e.add(format!("team_ids[{i}]"), format!("no team with id \"{raw}\"")),
             }
         }
         teams = Some(found);
     }
     match input.password {
-        Some(p) if p.chars().count() < PASSWORD_MIN => e.add(
-            "password",
-            format!("must be at least {PASSWORD_MIN} characters"),
-        ),
+        Some(p) if p.chars().count() < PASSWORD_MIN => {
+            e.add("password", format!("must be at least {PASSWORD_MIN} characters"))
+        }
         Some(p) if p.len() > 1024 => e.add("password", "must be at most 1024 bytes"),
         Some(p) => op.password_hash = hash_password(&p).map_err(ApiError::Internal)?,
-        None if new => e.add(
-            "password",
-            format!("is required: at least {PASSWORD_MIN} characters"),
-        ),
+        None if new => e.add("password", format!("is required: at least {PASSWORD_MIN} characters")),
         None => {}
     }
     if let Some(a) = input.active {
@@ -99,22 +87,14 @@ fn apply(
     Ok(teams)
 }
 
-fn save(
-    c: &mut Conn,
-    op: &Operator,
-    teams: Option<Vec<Id>>,
-    new: bool,
-) -> Result<Vec<Id>, ApiError> {
+fn save(c: &mut Conn, op: &Operator, teams: Option<Vec<Id>>, new: bool) -> Result<Vec<Id>, ApiError> {
     let r = if new {
         store::operators::insert(c, op)
     } else {
         store::operators::update(c, op)
     };
     r.map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict(_) => ApiError::Conflict(format!(
-            "an operator with email {} already exists",
-            op.email
-        )),
+        ApiError::Conflict(_) => ApiError::Conflict(format!("an operator with email {} already exists", op.email)),
         other => other,
     })?;
     if let Some(t) = &teams {
@@ -180,10 +160,7 @@ pub async fn create(
             Ok::<_, ApiError>((op, teams))
         })
         .await?;
-    Ok(created(
-        format!("/api/v1/operators/{}", op.id),
-        view(&op, &teams),
-    ))
+    Ok(created(format!("/api/v1/operators/{}", op.id), view(&op, &teams)))
 }
 
 /// `GET /api/v1/operators/{id}`.
@@ -197,8 +174,7 @@ pub async fn get(
     let body = state
         .db
         .read(move |c| {
-            let op = store::operators::find(c, &id)?
-                .ok_or_else(|| ApiError::not_found("operator", id.as_str()))?;
+            let op = store::operators::find(c, &id)?.ok_or_else(|| ApiError::not_found("operator", id.as_str()))?;
             let teams = store::operators::team_ids(c, &id)?;
             Ok::<_, ApiError>(view(&op, &teams))
         })
@@ -237,8 +213,7 @@ pub async fn deactivate(
 }
 
 fn change(c: &mut Conn, id: &Id, input: OperatorInput) -> Result<Value, ApiError> {
-    let mut op = store::operators::find(c, id)?
-        .ok_or_else(|| ApiError::not_found("operator", id.as_str()))?;
+    let mut op = store::operators::find(c, id)?.ok_or_else(|| ApiError::not_found("operator", id.as_str()))?;
     let teams = apply(c, &mut op, input, false)?;
     op.updated_at = now().naive_utc();
     let teams = save(c, &op, teams, false)?;

@@ -89,12 +89,9 @@ impl ApiError {
             401 => ApiError::Unauthorized("credentials are missing or wrong".into()),
             403 => ApiError::Forbidden("not allowed".into()),
             503 => ApiError::Unavailable("the service is unavailable".into()),
-            s if (400..500).contains(&s) => ApiError::BadRequest(
-                status
-                    .canonical_reason()
-                    .unwrap_or("bad request")
-                    .to_lowercase(),
-            ),
+            s if (400..500).contains(&s) => {
+                ApiError::BadRequest(status.canonical_reason().unwrap_or("bad request").to_lowercase())
+            }
             _ => ApiError::Internal(format!("framework error {status}")),
         }
     }
@@ -205,7 +202,6 @@ pub fn problemize<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerR
     let status = res.status();
     let (req, _) = res.into_parts();
     let rewritten: HttpResponse<BoxBody> = ApiError::from_status(status).error_response();
-    let res: ServiceResponse<EitherBody<B>> =
-        ServiceResponse::new(req, rewritten).map_into_right_body();
+    let res: ServiceResponse<EitherBody<B>> = ServiceResponse::new(req, rewritten).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
 }

@@ -2,7 +2,7 @@
 
 use actix_web::web;
 
-use super::{cases, categories, extract, holidays, operators, ops, rules, teams, tokens, track};
+use super::{actions, cases, categories, extract, holidays, operators, ops, queue, rules, teams, tokens, track};
 
 /// Registers every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -11,14 +11,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/readyz", web::get().to(ops::readyz))
         .service(
             web::scope("/api/v1")
-                .service(web::resource("/cases").route(web::post().to(cases::create)))
+                .service(
+                    web::resource("/cases")
+                        .route(web::get().to(queue::list))
+                        .route(web::post().to(cases::create)),
+                )
                 .service(web::resource("/cases/{id}").route(web::get().to(cases::get)))
                 .service(web::resource("/cases/{id}/events").route(web::get().to(cases::events)))
+                .service(web::resource("/cases/{id}/assign").route(web::post().to(actions::assign)))
+                .service(web::resource("/cases/{id}/transfer").route(web::post().to(actions::transfer)))
+                .service(web::resource("/cases/{id}/notes").route(web::post().to(actions::note)))
+                .service(web::resource("/cases/{id}/replies").route(web::post().to(actions::reply)))
+                .service(web::resource("/cases/{id}/start").route(web::post().to(actions::start)))
+                .service(web::resource("/cases/{id}/hold").route(web::post().to(actions::hold)))
+                .service(web::resource("/cases/{id}/resume").route(web::post().to(actions::resume)))
+                .service(web::resource("/cases/{id}/extend").route(web::post().to(actions::extend)))
+                .service(web::resource("/cases/{id}/resolve").route(web::post().to(actions::resolve)))
+                .service(web::resource("/cases/{id}/reopen").route(web::post().to(actions::reopen)))
+                .service(web::resource("/cases/{id}/close").route(web::post().to(actions::close)))
                 .service(web::resource("/track/{receipt_no}").route(web::get().to(track::show)))
-                .service(
-                    web::resource("/track/{receipt_no}/withdraw")
-                        .route(web::post().to(track::withdraw)),
-                )
+                .service(web::resource("/track/{receipt_no}/withdraw").route(web::post().to(track::withdraw)))
                 .service(
                     web::resource("/teams")
                         .route(web::get().to(teams::list))

@@ -36,12 +36,7 @@ fn view(r: &RoutingRule) -> Value {
     })
 }
 
-fn apply(
-    c: &mut Conn,
-    rule: &mut RoutingRule,
-    input: RuleInput,
-    new: bool,
-) -> Result<(), ApiError> {
+fn apply(c: &mut Conn, rule: &mut RoutingRule, input: RuleInput, new: bool) -> Result<(), ApiError> {
     let mut e = Errors::default();
     if let Some(p) = input.position {
         if !(0..=1_000_000).contains(&p) {
@@ -83,10 +78,7 @@ fn apply(
 
 /// `GET /api/v1/routing-rules`: in the order they run.
 pub async fn list(state: web::Data<AppState>, _op: Operator) -> Result<HttpResponse, ApiError> {
-    let all = state
-        .db
-        .read(|c| store::rules::list(c).map_err(ApiError::from))
-        .await?;
+    let all = state.db.read(|c| store::rules::list(c).map_err(ApiError::from)).await?;
     Ok(HttpResponse::Ok().json(items(all.iter().map(view).collect())))
 }
 
@@ -118,25 +110,15 @@ pub async fn create(
             Ok::<_, ApiError>(rule)
         })
         .await?;
-    Ok(created(
-        format!("/api/v1/routing-rules/{}", rule.id),
-        view(&rule),
-    ))
+    Ok(created(format!("/api/v1/routing-rules/{}", rule.id), view(&rule)))
 }
 
 /// `GET /api/v1/routing-rules/{id}`.
-pub async fn get(
-    state: web::Data<AppState>,
-    _op: Operator,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get(state: web::Data<AppState>, _op: Operator, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path, "routing rule")?;
     let rule = state
         .db
-        .read(move |c| {
-            store::rules::find(c, &id)?
-                .ok_or_else(|| ApiError::not_found("routing rule", id.as_str()))
-        })
+        .read(move |c| store::rules::find(c, &id)?.ok_or_else(|| ApiError::not_found("routing rule", id.as_str())))
         .await?;
     Ok(HttpResponse::Ok().json(view(&rule)))
 }
@@ -172,8 +154,7 @@ pub async fn deactivate(
 }
 
 fn change(c: &mut Conn, id: &Id, input: RuleInput) -> Result<RoutingRule, ApiError> {
-    let mut rule = store::rules::find(c, id)?
-        .ok_or_else(|| ApiError::not_found("routing rule", id.as_str()))?;
+    let mut rule = store::rules::find(c, id)?.ok_or_else(|| ApiError::not_found("routing rule", id.as_str()))?;
     apply(c, &mut rule, input, false)?;
     rule.updated_at = now().naive_utc();
     store::rules::update(c, &rule)?;

@@ -60,9 +60,7 @@ fn save(c: &mut Conn, team: &Team, new: bool) -> Result<(), ApiError> {
         store::teams::update(c, team)
     };
     r.map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict(_) => {
-            ApiError::Conflict(format!("a team named \"{}\" already exists", team.name))
-        }
+        ApiError::Conflict(_) => ApiError::Conflict(format!("a team named \"{}\" already exists", team.name)),
         other => other,
     })?;
     if team.triage {
@@ -73,10 +71,7 @@ fn save(c: &mut Conn, team: &Team, new: bool) -> Result<(), ApiError> {
 
 /// `GET /api/v1/teams`.
 pub async fn list(state: web::Data<AppState>, _op: Operator) -> Result<HttpResponse, ApiError> {
-    let teams = state
-        .db
-        .read(|c| store::teams::list(c).map_err(ApiError::from))
-        .await?;
+    let teams = state.db.read(|c| store::teams::list(c).map_err(ApiError::from)).await?;
     Ok(HttpResponse::Ok().json(items(teams.iter().map(view).collect())))
 }
 
@@ -98,25 +93,16 @@ pub async fn create(
         updated_at: at,
     };
     apply(&mut team, body.into_inner())?;
-    let team = state
-        .db
-        .write(move |c| save(c, &team, true).map(|_| team))
-        .await?;
+    let team = state.db.write(move |c| save(c, &team, true).map(|_| team)).await?;
     Ok(created(format!("/api/v1/teams/{}", team.id), view(&team)))
 }
 
 /// `GET /api/v1/teams/{id}`.
-pub async fn get(
-    state: web::Data<AppState>,
-    _op: Operator,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
+pub async fn get(state: web::Data<AppState>, _op: Operator, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = path_id(&path, "team")?;
     let team = state
         .db
-        .read(move |c| {
-            store::teams::find(c, &id)?.ok_or_else(|| ApiError::not_found("team", id.as_str()))
-        })
+        .read(move |c| store::teams::find(c, &id)?.ok_or_else(|| ApiError::not_found("team", id.as_str())))
         .await?;
     Ok(HttpResponse::Ok().json(view(&team)))
 }
@@ -154,8 +140,7 @@ pub async fn deactivate(
 }
 
 fn change(c: &mut Conn, id: &Id, input: TeamInput) -> Result<Team, ApiError> {
-    let mut team =
-        store::teams::find(c, id)?.ok_or_else(|| ApiError::not_found("team", id.as_str()))?;
+    let mut team = store::teams::find(c, id)?.ok_or_else(|| ApiError::not_found("team", id.as_str()))?;
     apply(&mut team, input)?;
     team.updated_at = now().naive_utc();
     save(c, &team, false)?;

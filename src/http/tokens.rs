@@ -108,8 +108,7 @@ pub async fn deactivate(
     let row = state
         .db
         .write(move |c| {
-            store::tokens::find(c, &id)?
-                .ok_or_else(|| ApiError::not_found("token", id.as_str()))?;
+            store::tokens::find(c, &id)?.ok_or_else(|| ApiError::not_found("token", id.as_str()))?;
             store::tokens::deactivate(c, &id)?;
             store::tokens::find(c, &id)?.ok_or_else(|| ApiError::not_found("token", id.as_str()))
         })

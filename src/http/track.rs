@@ -5,15 +5,18 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
+use super::actions::clear_answer;
 use super::cases::Figures;
-use super::extract::OptionalJson;
+use super::extract::{JsonBody, OptionalJson};
+use super::lifecycle::{end_hold, perform, Actor, Ctx};
 use super::problem::ApiError;
 use super::AppState;
 use crate::config::Settings;
 use crate::credentials::{same_hash, token_hash};
-use crate::db::types::{now, utc, Id};
+use crate::db::types::{now, utc};
 use crate::db::Conn;
-use crate::domain::case::Status;
+use crate::domain::case::{Kind, Outcome};
+use crate::domain::status::Action;
 use crate::domain::validation::Errors;
 use crate::store::{self, cases::CaseRow, events::Event};
 
@@ -21,18 +24,19 @@ use crate::store::{self, cases::CaseRow, events::Event};
 /// number and a wrong token take the same work.
 const NO_SUCH_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// Keys of public event data a citizen may see; everything else (operator
-/// ids, rule ids, notes) stays internal.
-const PUBLIC_KEYS: &[&str] = &[
-    "channel",
-    "team",
-    "reason",
-    "body",
-    "due_at",
-    "resolution",
-    "outcome",
-    "received_at",
-];
+/// What of a public event's data the citizen sees; everything else (operator
+/// ids and names, rule ids, transfer reasons) stays internal.
+fn public_keys(event_type: &str) -> &'static [&'static str] {
+    match event_type {
+        "received" => &["channel", "received_at", "due_at"],
+        "routed" | "transferred" => &["team"],
+        "replied" => &["body"],
+        "extended" => &["business_days", "reason", "due_at"],
+        "resolved" => &["resolution", "outcome", "planned_implementation_date"],
+        "withdrawn" | "re_review_requested" => &["reason"],
+        _ => &[],
+    }
+}
 
 fn not_found() -> ApiError {
     ApiError::NotFound("no case with that receipt number and access token".into())
@@ -43,9 +47,7 @@ fn not_found() -> ApiError {
 fn authorized(c: &mut Conn, receipt_no: &str, token: Option<&str>) -> Result<CaseRow, ApiError> {
     let row = store::cases::find_by_receipt(c, receipt_no)?;
     let given = token_hash(token.unwrap_or(""));
-    let stored = row
-        .as_ref()
-        .map_or(NO_SUCH_HASH, |r| r.access_token_hash.as_str());
+    let stored = row.as_ref().map_or(NO_SUCH_HASH, |r| r.access_token_hash.as_str());
     let ok = same_hash(&given, stored) && token.is_some();
     match row {
         Some(r) if ok => Ok(r),
@@ -64,7 +66,10 @@ fn access_token(req: &HttpRequest) -> Option<String> {
 /// The citizen's view of a case: no internal notes, no operator names.
 fn public_view(c: &mut Conn, settings: &Settings, row: &CaseRow) -> Result<Value, ApiError> {
     let calendar = settings.calendar(c)?;
-    let figures = Figures::of(&calendar, row, now());
+    let holds = store::holds::for_cases(c, std::slice::from_ref(&row.id))?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let figures = Figures::of(&calendar, row, &holds, now());
     let category = match &row.category_id {
         Some(id) => store::categories::find(c, id)?,
         None => None,
@@ -86,7 +91,7 @@ fn public_view(c: &mut Conn, settings: &Settings, row: &CaseRow) -> Result<Value
         "status": row.status,
         "team": team.map(|t| json!({"name": t.name, "email": t.email})),
         "received_at": settings.format_time(utc(row.received_at)),
-        "due_at": settings.format_time(utc(row.due_at)),
+        "due_at": settings.format_time(figures.due_at),
         "extended": row.extended,
         "processing_days": figures.processing_days,
         "overdue": figures.overdue,
@@ -106,7 +111,7 @@ fn public_event(settings: &Settings, e: &Event) -> Value {
     out.insert("type".into(), json!(e.event_type));
     if let Value::Object(fields) = data {
         for (k, v) in fields {
-            if PUBLIC_KEYS.contains(&k.as_str()) && !v.is_null() {
+            if public_keys(&e.event_type).contains(&k.as_str()) && !v.is_null() {
                 out.insert(k, v);
             }
         }
@@ -133,12 +138,40 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// The optional body of a withdrawal.
+/// The optional body of a withdrawal, or the body of a re-review request.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct WithdrawInput {
+pub struct ReasonInput {
     /// Why, in the citizen's words.
     pub reason: Option<String>,
+}
+
+/// Days after a rejection during which the proposer may ask for a re-review.
+pub const RE_REVIEW_DAYS: i64 = 15;
+
+/// Runs a citizen's action on the case their token opens, and answers their view.
+async fn citizen_action<F>(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    receipt_no: String,
+    action: Action,
+    change: F,
+) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(&mut Ctx<'_>) -> Result<(), ApiError> + Send + 'static,
+{
+    let token = access_token(&req);
+    let settings = state.settings.clone();
+    let view = state
+        .db
+        .write(move |c| {
+            let row = authorized(c, &receipt_no, token.as_deref())?;
+            let calendar = settings.calendar(c)?;
+            let row = perform(c, &settings, &calendar, Actor::Citizen, row, action, change)?;
+            public_view(c, &settings, &row)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
 }
 
 /// `POST /api/v1/track/{receipt_no}/withdraw`: an open case only (409 otherwise).
@@ -146,47 +179,58 @@ pub async fn withdraw(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
-    body: OptionalJson<WithdrawInput>,
+    body: OptionalJson<ReasonInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let receipt_no = path.into_inner();
-    let token = access_token(&req);
     let mut e = Errors::default();
     let reason = e.optional_text("reason", body.0.and_then(|b| b.reason).as_deref(), 1000);
     e.finish(()).map_err(ApiError::Validation)?;
-    let settings = state.settings.clone();
-    let view = state
-        .db
-        .write(move |c| {
-            let row = authorized(c, &receipt_no, token.as_deref())?;
-            let status = Status::parse(&row.status).unwrap_or(Status::Received);
-            if !status.is_open() {
+    citizen_action(state, req, path.into_inner(), Action::Withdraw, move |ctx| {
+        end_hold(ctx)?;
+        ctx.row.withdrawn_at = Some(ctx.now.naive_utc());
+        ctx.event(
+            "withdrawn",
+            true,
+            json!({"reason": reason, "from_status": ctx.from.as_str()}),
+        );
+        Ok(())
+    })
+    .await
+}
+
+/// `POST /api/v1/track/{receipt_no}/re-review`: `{"reason"}`; a rejected
+/// proposal goes back to its team, within 15 days of the decision.
+pub async fn re_review(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: JsonBody<ReasonInput>,
+) -> Result<HttpResponse, ApiError> {
+    let mut e = Errors::default();
+    let reason = e.required_text("reason", body.into_inner().reason.as_deref(), 1000);
+    e.finish(()).map_err(ApiError::Validation)?;
+    citizen_action(state, req, path.into_inner(), Action::ReReview, move |ctx| {
+        if ctx.row.kind != Kind::Proposal.as_str() || ctx.row.outcome.as_deref() != Some(Outcome::Rejected.as_str()) {
+            return Err(ApiError::Conflict(
+                "only a rejected proposal can be sent back for re-review".into(),
+            ));
+        }
+        let decided = ctx.row.resolved_at.map(|t| ctx.calendar.local_date(t.and_utc()));
+        let last_day = decided.map(|d| d + chrono::Duration::days(RE_REVIEW_DAYS));
+        if let Some(last) = last_day {
+            if ctx.calendar.local_date(ctx.now) > last {
                 return Err(ApiError::Conflict(format!(
-                    "the case is {}; only an open case can be withdrawn",
-                    status.as_str()
+                    "a re-review could be requested until {last}, {RE_REVIEW_DAYS} days after the decision"
                 )));
             }
-            let at = now();
-            if !store::cases::set_withdrawn(c, &row.id, row.version, at.naive_utc())? {
-                return Err(ApiError::Conflict(
-                    "the case changed meanwhile; reload and retry".into(),
-                ));
-            }
-            store::events::append(
-                c,
-                &Event {
-                    id: Id::new(),
-                    case_id: row.id.clone(),
-                    at: at.naive_utc(),
-                    actor_kind: "citizen".into(),
-                    actor_id: None,
-                    event_type: "withdrawn".into(),
-                    public: true,
-                    data: json!({ "reason": reason, "from_status": status.as_str() }).to_string(),
-                },
-            )?;
-            let row = store::cases::find(c, &row.id)?.ok_or_else(not_found)?;
-            public_view(c, &settings, &row)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(view))
+        }
+        let rejected = ctx.row.resolution.clone();
+        clear_answer(ctx);
+        ctx.event(
+            "re_review_requested",
+            true,
+            json!({"reason": reason, "rejected_with": rejected}),
+        );
+        Ok(())
+    })
+    .await
 }

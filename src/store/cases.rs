@@ -8,8 +8,8 @@ use crate::db::types::Id;
 use crate::db::{is_unique_violation, Conn};
 
 /// A case as stored.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = cases)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = cases, treat_none_as_null = true)]
 pub struct CaseRow {
     /// Id.
     pub id: Id,
@@ -83,10 +83,7 @@ pub struct CaseRow {
 
 /// Adds a case.
 pub fn insert(conn: &mut Conn, row: &CaseRow) -> QueryResult<()> {
-    diesel::insert_into(cases::table)
-        .values(row)
-        .execute(conn)
-        .map(drop)
+    diesel::insert_into(cases::table).values(row).execute(conn).map(drop)
 }
 
 /// One case by id.
@@ -107,24 +104,140 @@ pub fn find_by_receipt(conn: &mut Conn, receipt_no: &str) -> QueryResult<Option<
         .optional()
 }
 
-/// Sets a case's status (and the matching time column), only if it is still
-/// at `version`; returns whether it was.
-pub fn set_withdrawn(
-    conn: &mut Conn,
-    id: &Id,
-    version: i32,
-    at: NaiveDateTime,
-) -> QueryResult<bool> {
-    let n = diesel::update(cases::table.find(id).filter(cases::version.eq(version)))
-        .set((
-            cases::status.eq("withdrawn"),
-            cases::withdrawn_at.eq(Some(at)),
-            cases::held_since.eq(None::<NaiveDateTime>),
-            cases::updated_at.eq(at),
-            cases::version.eq(version + 1),
-        ))
+/// Saves every field of a case, only if nobody changed it since it was read
+/// at `version`; returns whether it was saved. Two concurrent actions on one
+/// case: one wins, the other sees `false` and answers 409.
+pub fn update_versioned(conn: &mut Conn, row: &CaseRow, version: i32) -> QueryResult<bool> {
+    let n = diesel::update(cases::table.find(&row.id).filter(cases::version.eq(version)))
+        .set(row)
         .execute(conn)?;
     Ok(n == 1)
+}
+
+/// How a queue is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Soonest due first (the default for work queues).
+    Due,
+    /// Newest receipt first.
+    Received,
+}
+
+/// A queue's filters; every one optional and all combined.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Status in this list.
+    pub statuses: Vec<String>,
+    /// This kind.
+    pub kind: Option<String>,
+    /// Only these teams (an operator's own).
+    pub within_teams: Option<Vec<Id>>,
+    /// This team.
+    pub team: Option<Id>,
+    /// This category.
+    pub category: Option<Id>,
+    /// This assignee.
+    pub assignee: Option<Id>,
+    /// Open and past due at this instant.
+    pub overdue_at: Option<NaiveDateTime>,
+    /// Due before this instant.
+    pub due_before: Option<NaiveDateTime>,
+    /// Received at or after this instant.
+    pub received_from: Option<NaiveDateTime>,
+    /// Received before this instant.
+    pub received_before: Option<NaiveDateTime>,
+    /// Words in the title or description.
+    pub text: Option<String>,
+}
+
+diesel::define_sql_function! {
+    /// SQL `lower()`, the same on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// `%text%` for LIKE, with `\`, `%` and `_` taken literally.
+fn like_pattern(text: &str) -> String {
+    let mut p = String::from("%");
+    for ch in text.to_lowercase().chars() {
+        if matches!(ch, '\\' | '%' | '_') {
+            p.push('\\');
+        }
+        p.push(ch);
+    }
+    p.push('%');
+    p
+}
+
+/// One page of a queue: cases after the keyset position `after`, at most `limit`.
+pub fn queue(
+    conn: &mut Conn,
+    f: &Filter,
+    sort: Sort,
+    after: Option<(NaiveDateTime, Id)>,
+    limit: i64,
+) -> QueryResult<Vec<CaseRow>> {
+    let mut q = cases::table.select(CaseRow::as_select()).into_boxed();
+    if !f.statuses.is_empty() {
+        q = q.filter(cases::status.eq_any(f.statuses.clone()));
+    }
+    if let Some(k) = &f.kind {
+        q = q.filter(cases::kind.eq(k.clone()));
+    }
+    if let Some(teams) = &f.within_teams {
+        q = q.filter(cases::team_id.eq_any(teams.clone()));
+    }
+    if let Some(t) = &f.team {
+        q = q.filter(cases::team_id.eq(t.clone()));
+    }
+    if let Some(c) = &f.category {
+        q = q.filter(cases::category_id.eq(c.clone()));
+    }
+    if let Some(a) = &f.assignee {
+        q = q.filter(cases::assignee_id.eq(a.clone()));
+    }
+    if let Some(now) = f.overdue_at {
+        // On hold the clock is stopped: overdue only if it already was when held.
+        q = q.filter(
+            cases::status
+                .eq_any(["received", "assigned", "in_progress"])
+                .and(cases::due_at.lt(now))
+                .or(cases::status
+                    .eq("on_hold")
+                    .and(cases::due_at.nullable().lt(cases::held_since))),
+        );
+    }
+    if let Some(t) = f.due_before {
+        q = q.filter(cases::due_at.lt(t));
+    }
+    if let Some(t) = f.received_from {
+        q = q.filter(cases::received_at.ge(t));
+    }
+    if let Some(t) = f.received_before {
+        q = q.filter(cases::received_at.lt(t));
+    }
+    if let Some(text) = &f.text {
+        let p = like_pattern(text);
+        q = q.filter(
+            lower(cases::title)
+                .like(p.clone())
+                .escape('\\')
+                .or(lower(cases::description).like(p).escape('\\')),
+        );
+    }
+    q = match (sort, after) {
+        (Sort::Due, Some((t, id))) => q.filter(cases::due_at.gt(t).or(cases::due_at.eq(t).and(cases::id.gt(id)))),
+        (Sort::Received, Some((t, id))) => q.filter(
+            cases::received_at
+                .lt(t)
+                .or(cases::received_at.eq(t).and(cases::id.lt(id))),
+        ),
+        _ => q,
+    };
+    q = match sort {
+        Sort::Due => q.order((cases::due_at.asc(), cases::id.asc())),
+        Sort::Received => q.order((cases::received_at.desc(), cases::id.desc())),
+    };
+    q.limit(limit).load(conn)
 }
 
 /// The next receipt number of a year, `YYYY-NNNNNN`; the counter row's lock
@@ -138,10 +251,7 @@ pub fn next_receipt_no(conn: &mut Conn, year: i32) -> QueryResult<String> {
             // First case of the year; a savepoint lets a concurrent first insert win cleanly.
             let first = conn.transaction(|c| {
                 diesel::insert_into(receipt_counters::table)
-                    .values((
-                        receipt_counters::year.eq(year),
-                        receipt_counters::last_seq.eq(1),
-                    ))
+                    .values((receipt_counters::year.eq(year), receipt_counters::last_seq.eq(1)))
                     .execute(c)
             });
             match first {
@@ -155,5 +265,14 @@ pub fn next_receipt_no(conn: &mut Conn, year: i32) -> QueryResult<String> {
             .select(receipt_counters::last_seq)
             .first(conn)?;
         return Ok(format!("{year}-{seq:06}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn like_patterns_take_wildcards_literally() {
+        assert_eq!(super::like_pattern("50%_OFF\\"), "%50\\%\\_off\\\\%");
+        assert_eq!(super::like_pattern("포트홀"), "%포트홀%");
     }
 }

@@ -76,10 +76,7 @@ pub fn find_by_code(conn: &mut Conn, code: &str) -> QueryResult<Option<Category>
 
 /// Adds a category.
 pub fn insert(conn: &mut Conn, c: &Category) -> QueryResult<()> {
-    diesel::insert_into(categories::table)
-        .values(c)
-        .execute(conn)
-        .map(drop)
+    diesel::insert_into(categories::table).values(c).execute(conn).map(drop)
 }
 
 /// Saves every field of a category.

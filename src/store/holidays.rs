@@ -27,10 +27,7 @@ pub fn list(conn: &mut Conn, year: Option<i32>) -> QueryResult<Vec<Holiday>> {
         .select(Holiday::as_select())
         .into_boxed();
     if let Some(y) = year {
-        let (from, to) = (
-            NaiveDate::from_ymd_opt(y, 1, 1),
-            NaiveDate::from_ymd_opt(y, 12, 31),
-        );
+        let (from, to) = (NaiveDate::from_ymd_opt(y, 1, 1), NaiveDate::from_ymd_opt(y, 12, 31));
         if let (Some(from), Some(to)) = (from, to) {
             q = q.filter(holidays::date.between(from, to));
         }
@@ -62,10 +59,7 @@ pub fn count(conn: &mut Conn) -> QueryResult<i64> {
 
 /// Adds a holiday.
 pub fn insert(conn: &mut Conn, h: &Holiday) -> QueryResult<()> {
-    diesel::insert_into(holidays::table)
-        .values(h)
-        .execute(conn)
-        .map(drop)
+    diesel::insert_into(holidays::table).values(h).execute(conn).map(drop)
 }
 
 /// Saves a holiday.

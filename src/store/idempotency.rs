@@ -44,6 +44,5 @@ pub fn insert(conn: &mut Conn, saved: &Saved) -> QueryResult<()> {
 
 /// Forgets keys older than `before`.
 pub fn purge(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(before)))
-        .execute(conn)
+    diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(before))).execute(conn)
 }

@@ -57,10 +57,7 @@ pub fn find_by_email(conn: &mut Conn, email: &str) -> QueryResult<Option<Operato
 
 /// Adds an operator.
 pub fn insert(conn: &mut Conn, op: &Operator) -> QueryResult<()> {
-    diesel::insert_into(operators::table)
-        .values(op)
-        .execute(conn)
-        .map(drop)
+    diesel::insert_into(operators::table).values(op).execute(conn).map(drop)
 }
 
 /// Saves every field of an operator.
@@ -104,8 +101,7 @@ pub fn all_memberships(conn: &mut Conn) -> QueryResult<Vec<(Id, Id)>> {
 
 /// Replaces an operator's teams.
 pub fn set_teams(conn: &mut Conn, operator: &Id, teams: &[Id]) -> QueryResult<()> {
-    diesel::delete(operator_teams::table.filter(operator_teams::operator_id.eq(operator)))
-        .execute(conn)?;
+    diesel::delete(operator_teams::table.filter(operator_teams::operator_id.eq(operator))).execute(conn)?;
     for team in teams {
         diesel::insert_into(operator_teams::table)
             .values((

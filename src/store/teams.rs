@@ -29,27 +29,17 @@ pub struct Team {
 
 /// Every team, by name.
 pub fn list(conn: &mut Conn) -> QueryResult<Vec<Team>> {
-    teams::table
-        .order(teams::name)
-        .select(Team::as_select())
-        .load(conn)
+    teams::table.order(teams::name).select(Team::as_select()).load(conn)
 }
 
 /// One team.
 pub fn find(conn: &mut Conn, id: &Id) -> QueryResult<Option<Team>> {
-    teams::table
-        .find(id)
-        .select(Team::as_select())
-        .first(conn)
-        .optional()
+    teams::table.find(id).select(Team::as_select()).first(conn).optional()
 }
 
 /// Adds a team.
 pub fn insert(conn: &mut Conn, team: &Team) -> QueryResult<()> {
-    diesel::insert_into(teams::table)
-        .values(team)
-        .execute(conn)
-        .map(drop)
+    diesel::insert_into(teams::table).values(team).execute(conn).map(drop)
 }
 
 /// Saves every field of a team.
@@ -62,14 +52,10 @@ pub fn update(conn: &mut Conn, team: &Team) -> QueryResult<()> {
 
 /// Makes `id` the only triage team.
 pub fn clear_other_triage(conn: &mut Conn, id: &Id) -> QueryResult<()> {
-    diesel::update(
-        teams::table
-            .filter(teams::id.ne(id))
-            .filter(teams::triage.eq(true)),
-    )
-    .set(teams::triage.eq(false))
-    .execute(conn)
-    .map(drop)
+    diesel::update(teams::table.filter(teams::id.ne(id)).filter(teams::triage.eq(true)))
+        .set(teams::triage.eq(false))
+        .execute(conn)
+        .map(drop)
 }
 
 /// The active triage team; failing that, the oldest active team.

@@ -8,8 +8,7 @@ use std::time::Duration;
 
 fn civicdesk() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_civicdesk"));
-    c.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    c.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
     c
 }
 
@@ -99,14 +98,8 @@ fn the_first_start_prints_the_admin_once_and_the_token_works_from_the_cli() {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .starts_with("cd_"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).trim().starts_with("cd_"));
 
     let out = civicdesk()
         .env("DATABASE_URL", &db)
@@ -124,22 +117,11 @@ fn the_first_start_prints_the_admin_once_and_the_token_works_from_the_cli() {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("password: "));
     let out = civicdesk()
         .env("DATABASE_URL", &db)
-        .args([
-            "operator",
-            "create",
-            "--email",
-            "kim@city.example",
-            "--name",
-            "Kim",
-        ])
+        .args(["operator", "create", "--email", "kim@city.example", "--name", "Kim"])
         .output()
         .unwrap();
     assert!(!out.status.success(), "a duplicate email is refused");

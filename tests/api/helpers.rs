@@ -43,16 +43,11 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<TestApp> {
     let (db_url, sqlite_file) = match backend {
         Backend::Sqlite => {
-            let file = std::env::temp_dir().join(format!(
-                "civicdesk-test-{}.db",
-                uuid::Uuid::now_v7().simple()
-            ));
+            let file = std::env::temp_dir().join(format!("civicdesk-test-{}.db", uuid::Uuid::now_v7().simple()));
             (format!("sqlite://{}", file.display()), Some(file))
         }
         Backend::Postgres => {
-            let cluster = tokio::task::spawn_blocking(crate::pg::cluster)
-                .await
-                .ok()??;
+            let cluster = tokio::task::spawn_blocking(crate::pg::cluster).await.ok()??;
             let url = tokio::task::spawn_blocking(move || cluster.fresh_database())
                 .await
                 .ok()?;
@@ -120,12 +115,7 @@ impl TestApp {
     }
 
     /// Sends JSON as the admin and returns status and body.
-    pub async fn admin_json(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-    ) -> (u16, Value) {
+    pub async fn admin_json(&self, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
         let mut r = self.admin(method, path);
         if let Some(b) = body {
             r = r.json(b);
@@ -190,10 +180,7 @@ pub async fn problem(r: Response, status: u16) -> Value {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    assert!(
-        ct.starts_with("application/problem+json"),
-        "content type {ct}"
-    );
+    assert!(ct.starts_with("application/problem+json"), "content type {ct}");
     let body: Value = r.json().await.expect("problem body");
     assert_eq!(body["status"], status);
     for k in ["type", "title", "detail"] {

@@ -10,8 +10,7 @@ use crate::helpers::{grievance, problem, read, TestApp, ADMIN_TOKEN};
 async fn record(app: &TestApp, mut body: Value, received_at: &str) -> (u16, Value) {
     body["channel"] = json!("phone");
     body["received_at"] = json!(received_at);
-    app.admin_json(Method::POST, "/api/v1/cases", Some(&body))
-        .await
+    app.admin_json(Method::POST, "/api/v1/cases", Some(&body)).await
 }
 
 both_backends! {

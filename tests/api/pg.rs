@@ -49,12 +49,9 @@ impl Cluster {
         let name = format!("t_{}", uuid::Uuid::now_v7().simple());
         // Copying a template needs it to have no other session: one copy at a time.
         let _turn = self.create.lock().unwrap_or_else(|p| p.into_inner());
-        let mut admin =
-            PgConnection::establish(&self.url("postgres")).expect("connect to the test cluster");
+        let mut admin = PgConnection::establish(&self.url("postgres")).expect("connect to the test cluster");
         admin
-            .batch_execute(&format!(
-                "CREATE DATABASE {name} TEMPLATE civicdesk_template"
-            ))
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE civicdesk_template"))
             .expect("create a test database");
         self.url(&name)
     }
@@ -133,9 +130,7 @@ fn start() -> Result<Cluster, String> {
             .map_err(|e| e.to_string())?
             .success();
         if !ok {
-            return Err(
-                "cannot give the cluster folder to the postgres user (does it exist?)".into(),
-            );
+            return Err("cannot give the cluster folder to the postgres user (does it exist?)".into());
         }
     }
     let data = dir.join("data");
@@ -159,10 +154,7 @@ fn start() -> Result<Cluster, String> {
     .output()
     .map_err(|e| format!("initdb did not run: {e}"))?;
     if !out.status.success() {
-        return Err(format!(
-            "initdb failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
+        return Err(format!("initdb failed: {}", String::from_utf8_lossy(&out.stderr)));
     }
     let port = free_port();
     let script = format!(
@@ -200,8 +192,7 @@ fn start() -> Result<Cluster, String> {
     admin
         .batch_execute("CREATE DATABASE civicdesk_template")
         .map_err(|e| format!("cannot create the template database: {e}"))?;
-    let template =
-        PgConnection::establish(&cluster.url("civicdesk_template")).map_err(|e| e.to_string())?;
+    let template = PgConnection::establish(&cluster.url("civicdesk_template")).map_err(|e| e.to_string())?;
     let mut conn = Conn::Pg(template);
     run_migrations(&mut conn)?;
     drop(conn);

@@ -17,13 +17,10 @@ struct Column {
 }
 
 fn migration_names(backend: &str) -> BTreeSet<String> {
-    std::fs::read_dir(format!(
-        "{}/migrations/{backend}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-    .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-    .collect()
+    std::fs::read_dir(format!("{}/migrations/{backend}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect()
 }
 
 #[test]

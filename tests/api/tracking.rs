@@ -7,11 +7,7 @@ use crate::both_backends;
 use crate::helpers::{grievance, problem, read, TestApp};
 
 async fn new_case(app: &TestApp) -> (String, String) {
-    let (status, body) = read(
-        app.post_public("/api/v1/cases", &grievance("포트홀 신고"))
-            .await,
-    )
-    .await;
+    let (status, body) = read(app.post_public("/api/v1/cases", &grievance("포트홀 신고")).await).await;
     assert_eq!(status, 201);
     (
         body["receipt_no"].as_str().unwrap().into(),

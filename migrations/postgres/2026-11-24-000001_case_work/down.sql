@@ -1,0 +1,5 @@
+DROP INDEX IF EXISTS cases_description_trgm;
+DROP INDEX IF EXISTS cases_title_trgm;
+DROP INDEX cases_due_id;
+DROP INDEX cases_team_received_id;
+DROP TABLE case_holds;
