@@ -31,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/cases/{id}/close").route(web::post().to(actions::close)))
                 .service(web::resource("/track/{receipt_no}").route(web::get().to(track::show)))
                 .service(web::resource("/track/{receipt_no}/withdraw").route(web::post().to(track::withdraw)))
+                .service(web::resource("/track/{receipt_no}/re-review").route(web::post().to(track::re_review)))
                 .service(
                     web::resource("/teams")
                         .route(web::get().to(teams::list))
