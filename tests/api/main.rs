@@ -9,5 +9,6 @@ mod casework;
 mod config_api;
 mod errors;
 mod intake;
+mod queues;
 mod schema;
 mod tracking;
