@@ -127,6 +127,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> Integer,
+        is_open -> Bool,
     }
 }
 

@@ -237,6 +237,7 @@ fn intake_tx(
         created_at: at.naive_utc(),
         updated_at: at.naive_utc(),
         version: 0,
+        is_open: true,
     };
     store::cases::insert(c, &row)?;
 

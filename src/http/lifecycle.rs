@@ -81,6 +81,7 @@ where
         events: Vec::new(),
     };
     ctx.row.status = next.as_str().into();
+    ctx.row.is_open = next.is_open();
     change(&mut ctx)?;
     let Ctx { c, mut row, events, .. } = ctx;
     // A note changes nothing of the case, so it never conflicts with other work.

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::schema::{cases, receipt_counters};
 use crate::db::types::Id;
 use crate::db::{is_unique_violation, Conn};
+use crate::domain::case::OPEN_STATUSES;
 
 /// A case as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -79,6 +80,9 @@ pub struct CaseRow {
     pub updated_at: NaiveDateTime,
     /// Bumped on every change, for optimistic concurrency.
     pub version: i32,
+    /// Whether the status is an open one; kept with the status so that queues
+    /// of open cases can walk an index in due order.
+    pub is_open: bool,
 }
 
 /// Adds a case.
@@ -177,8 +181,16 @@ pub fn queue(
     limit: i64,
 ) -> QueryResult<Vec<CaseRow>> {
     let mut q = cases::table.select(CaseRow::as_select()).into_boxed();
+    let open: Vec<String> = OPEN_STATUSES.iter().map(|s| s.as_str().to_string()).collect();
     if !f.statuses.is_empty() {
-        q = q.filter(cases::status.eq_any(f.statuses.clone()));
+        let all_open = f.statuses.iter().all(|s| open.contains(s));
+        let exactly_open = all_open && open.iter().all(|s| f.statuses.contains(s));
+        if all_open {
+            q = q.filter(cases::is_open.eq(true));
+        }
+        if !exactly_open {
+            q = q.filter(cases::status.eq_any(f.statuses.clone()));
+        }
     }
     if let Some(k) = &f.kind {
         q = q.filter(cases::kind.eq(k.clone()));
@@ -196,14 +208,14 @@ pub fn queue(
         q = q.filter(cases::assignee_id.eq(a.clone()));
     }
     if let Some(now) = f.overdue_at {
-        // On hold the clock is stopped: overdue only if it already was when held.
+        // On hold the clock is stopped: overdue only if it already was when held
+        // (and then it was before now too, which keeps the due-date range usable).
         q = q.filter(
-            cases::status
-                .eq_any(["received", "assigned", "in_progress"])
-                .and(cases::due_at.lt(now))
-                .or(cases::status
-                    .eq("on_hold")
-                    .and(cases::due_at.nullable().lt(cases::held_since))),
+            cases::is_open.eq(true).and(cases::due_at.lt(now)).and(
+                cases::status
+                    .ne("on_hold")
+                    .or(cases::due_at.nullable().lt(cases::held_since)),
+            ),
         );
     }
     if let Some(t) = f.due_before {
