@@ -162,6 +162,22 @@ fn message(input: MessageInput) -> Result<String, ApiError> {
     checked(e, body.unwrap_or_default())
 }
 
+/// A note or a reply: one event carrying the body.
+async fn post_message(
+    state: web::Data<AppState>,
+    op: Operator,
+    path: web::Path<String>,
+    body: JsonBody<MessageInput>,
+    (action, event, public): (Action, &'static str, bool),
+) -> Result<HttpResponse, ApiError> {
+    let text = message(body.into_inner())?;
+    run(state, op, path.into_inner(), action, move |ctx, _| {
+        ctx.event(event, public, json!({"body": text}));
+        Ok(())
+    })
+    .await
+}
+
 /// `POST .../notes`: internal, never shown to the citizen.
 pub async fn note(
     state: web::Data<AppState>,
@@ -169,12 +185,7 @@ pub async fn note(
     path: web::Path<String>,
     body: JsonBody<MessageInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let text = message(body.into_inner())?;
-    run(state, op, path.into_inner(), Action::Note, move |ctx, _| {
-        ctx.event("note", false, json!({"body": text}));
-        Ok(())
-    })
-    .await
+    post_message(state, op, path, body, (Action::Note, "note", false)).await
 }
 
 /// `POST .../replies`: a public message on the citizen's timeline.
@@ -184,12 +195,7 @@ pub async fn reply(
     path: web::Path<String>,
     body: JsonBody<MessageInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let text = message(body.into_inner())?;
-    run(state, op, path.into_inner(), Action::Reply, move |ctx, _| {
-        ctx.event("replied", true, json!({"body": text}));
-        Ok(())
-    })
-    .await
+    post_message(state, op, path, body, (Action::Reply, "replied", true)).await
 }
 
 /// `POST .../start`: begin work; an unassigned case goes to the operator starting it.
