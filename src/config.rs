@@ -39,6 +39,10 @@ pub struct Settings {
     pub survey_ttl_days: u32,
     /// `CIVICDESK_ADMIN_TOKEN`: the bootstrap admin's API token, if set.
     pub admin_token: Option<SecretString>,
+    /// `CIVICDESK_MAIL_MAX_ATTEMPTS`: tries before an email is marked failed.
+    pub mail_max_attempts: u32,
+    /// `CIVICDESK_MAIL_RETRY_BASE_MS`: the first retry delay, doubled on each further try.
+    pub mail_retry_base_ms: u64,
 }
 
 /// A setting that cannot be used; printed as one line naming the variable.
@@ -87,7 +91,10 @@ impl Settings {
 
         let smtp_url = match get("CIVICDESK_SMTP_URL") {
             None => None,
-            Some(u) if u.starts_with("smtp://") || u.starts_with("smtps://") => Some(SecretString::from(u.to_string())),
+            Some(u) if u.starts_with("smtp://") || u.starts_with("smtps://") => {
+                lettre::SmtpTransport::from_url(u).map_err(|e| err("CIVICDESK_SMTP_URL", e.to_string()))?;
+                Some(SecretString::from(u.to_string()))
+            }
             Some(_) => return Err(err("CIVICDESK_SMTP_URL", "must start with smtp:// or smtps://".into())),
         };
 
@@ -143,6 +150,23 @@ impl Settings {
             }
         };
 
+        let mail_max_attempts = parse_num::<u32>(get("CIVICDESK_MAIL_MAX_ATTEMPTS"), 10)
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| {
+                err(
+                    "CIVICDESK_MAIL_MAX_ATTEMPTS",
+                    "must be a whole number from 1 to 100".into(),
+                )
+            })?;
+        let mail_retry_base_ms = parse_num::<u64>(get("CIVICDESK_MAIL_RETRY_BASE_MS"), 30_000)
+            .filter(|n| (10..=3_600_000).contains(n))
+            .ok_or_else(|| {
+                err(
+                    "CIVICDESK_MAIL_RETRY_BASE_MS",
+                    "must be milliseconds from 10 to 3600000".into(),
+                )
+            })?;
+
         Ok(Settings {
             database,
             pool_size,
@@ -157,6 +181,8 @@ impl Settings {
             survey_sample_rate,
             survey_ttl_days,
             admin_token,
+            mail_max_attempts,
+            mail_retry_base_ms,
         })
     }
 }
@@ -236,6 +262,9 @@ mod tests {
             ("CIVICDESK_OFFICE_HOURS", "18:00-09:00"),
             ("CIVICDESK_WEEKEND", "caturday"),
             ("CIVICDESK_DB_POOL_SIZE", "-1"),
+            ("CIVICDESK_MAIL_FROM", "nobody"),
+            ("CIVICDESK_SMTP_URL", "smtp://"),
+            ("CIVICDESK_MAIL_MAX_ATTEMPTS", "0"),
         ] {
             let e = Settings::from_vars(&vars(&[(k, v)])).unwrap_err();
             assert_eq!(e.var, k, "{v}");

@@ -10,5 +10,6 @@ pub mod config;
 pub mod credentials;
 pub mod db;
 pub mod http;
+pub mod mail;
 pub mod startup;
 pub mod store;

@@ -1,6 +1,7 @@
 //! Building and running the server: used by `main` and by the tests.
 
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,11 +13,13 @@ use crate::bootstrap::{self, FirstStart};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::http::{problem, routes, AppState};
+use crate::mail::{worker, Mailer};
 
 /// A server bound to its port, not yet running.
 pub struct Application {
     port: u16,
     server: Server,
+    stop_worker: Arc<AtomicBool>,
     /// Credentials created on a first start, to print once.
     pub first_start: Option<FirstStart>,
 }
@@ -46,6 +49,9 @@ impl Application {
         web::block(move || bootstrap::forget_old_idempotency_keys(&d)).await??;
 
         let port = listener.local_addr()?.port();
+        let mailer = Mailer::from_settings(&settings).map_err(anyhow::Error::msg)?;
+        let stop_worker = Arc::new(AtomicBool::new(false));
+        worker::spawn(db.clone(), settings.clone(), mailer, stop_worker.clone())?;
         let state = web::Data::new(AppState { db, settings });
         let mut server = HttpServer::new(move || {
             App::new()
@@ -61,6 +67,7 @@ impl Application {
         Ok(Application {
             port,
             server: server.run(),
+            stop_worker,
             first_start,
         })
     }
@@ -70,13 +77,20 @@ impl Application {
         self.server.handle()
     }
 
+    /// A flag that stops the outbox worker when set.
+    pub fn worker_stop(&self) -> Arc<AtomicBool> {
+        self.stop_worker.clone()
+    }
+
     /// The bound port.
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Serves until the process is stopped.
+    /// Serves until the process is stopped; then stops the outbox worker.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        self.stop_worker.store(true, Ordering::Relaxed);
+        result
     }
 }

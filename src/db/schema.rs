@@ -128,6 +128,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> Integer,
         is_open -> Bool,
+        next_notice_at -> Nullable<Timestamp>,
     }
 }
 
@@ -164,6 +165,71 @@ diesel::joinable!(cases -> teams (team_id));
 diesel::joinable!(cases -> categories (category_id));
 diesel::joinable!(case_events -> cases (case_id));
 
+diesel::table! {
+    case_holds (id) {
+        id -> Text,
+        case_id -> Text,
+        started_at -> Timestamp,
+        ended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(case_holds -> cases (case_id));
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        kind -> Text,
+        case_id -> Nullable<Text>,
+        to_addr -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        status -> Text,
+        attempts -> Integer,
+        not_before -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    surveys (id) {
+        id -> Text,
+        case_id -> Text,
+        team_id -> Nullable<Text>,
+        token_hash -> Nullable<Text>,
+        channel -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        reminder_id -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        answered_by -> Nullable<Text>,
+        process_score -> Nullable<Integer>,
+        result_score -> Nullable<Integer>,
+        comment -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    follow_ups (id) {
+        id -> Text,
+        survey_id -> Text,
+        case_id -> Text,
+        team_id -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+        done_at -> Nullable<Timestamp>,
+        done_by -> Nullable<Text>,
+        note -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(surveys -> cases (case_id));
+diesel::joinable!(follow_ups -> cases (case_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     teams,
     operators,
@@ -176,16 +242,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     case_events,
     idempotency_keys,
+    case_holds,
+    outbox,
+    surveys,
+    follow_ups,
 );
-
-diesel::table! {
-    case_holds (id) {
-        id -> Text,
-        case_id -> Text,
-        started_at -> Timestamp,
-        ended_at -> Nullable<Timestamp>,
-    }
-}
-
-diesel::joinable!(case_holds -> cases (case_id));
-diesel::allow_tables_to_appear_in_same_query!(case_holds, cases);

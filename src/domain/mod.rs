@@ -37,5 +37,6 @@ pub mod deadline;
 pub mod holidays;
 pub mod intake;
 pub mod routing;
+pub mod sampling;
 pub mod status;
 pub mod validation;

@@ -17,6 +17,7 @@ use crate::domain::catalog::Role;
 use crate::domain::deadline::{max_extension_days, Deadline, DeadlineUnit};
 use crate::domain::status::Action;
 use crate::domain::validation::Errors;
+use crate::mail::notices::{to_citizen, Notice};
 use crate::store;
 
 /// Longest note, reply or resolution.
@@ -172,6 +173,10 @@ async fn post_message(
 ) -> Result<HttpResponse, ApiError> {
     let text = message(body.into_inner())?;
     run(state, op, path.into_inner(), action, move |ctx, _| {
+        if public {
+            let now = ctx.now;
+            to_citizen(ctx.c, ctx.settings, &ctx.row, Notice::Reply { body: text.clone() }, now)?;
+        }
         ctx.event(event, public, json!({"body": text}));
         Ok(())
     })
@@ -322,6 +327,16 @@ pub async fn extend(
         ctx.row.due_at = due.naive_utc();
         ctx.row.extended = true;
         ctx.row.extension_count += 1;
+        let now = ctx.now;
+        to_citizen(
+            ctx.c,
+            ctx.settings,
+            &ctx.row,
+            Notice::Extension {
+                reason: reason.clone().unwrap_or_default(),
+            },
+            now,
+        )?;
         let due = ctx.time(due);
         ctx.event(
             "extended",
@@ -389,11 +404,14 @@ pub async fn resolve(
         ctx.row.outcome = outcome.map(|o| o.as_str().to_string());
         ctx.row.planned_implementation_date = planned;
         ctx.row.resolved_at = Some(ctx.now.naive_utc());
+        let now = ctx.now;
+        to_citizen(ctx.c, ctx.settings, &ctx.row, Notice::Resolution, now)?;
         ctx.event(
             "resolved",
             true,
             json!({"resolution": resolution, "outcome": ctx.row.outcome, "planned_implementation_date": planned}),
         );
+        super::surveys::start(ctx)?;
         Ok(())
     })
     .await

@@ -19,7 +19,11 @@ use crate::domain::case::{Channel, Kind, Status};
 use crate::domain::deadline::{Deadline, DeadlineUnit};
 use crate::domain::intake::{self, Intake, IntakeInput};
 use crate::domain::routing::{self, CaseFacts, CategoryKeywords, Rule};
+use crate::mail::notices::{self, Notice};
 use crate::store::{self, cases::CaseRow, categories::Category, events::Event};
+
+/// Days between progress notices to the citizen while a case is open (RULES.md).
+pub const PROGRESS_NOTICE_DAYS: i64 = 30;
 
 /// What a successful intake answers (stored as is for idempotent retries).
 struct Created {
@@ -238,6 +242,7 @@ fn intake_tx(
         updated_at: at.naive_utc(),
         version: 0,
         is_open: true,
+        next_notice_at: Some((received_at + chrono::Duration::days(PROGRESS_NOTICE_DAYS)).naive_utc()),
     };
     store::cases::insert(c, &row)?;
 
@@ -281,6 +286,16 @@ fn intake_tx(
             public: true,
             data: routed.to_string(),
         },
+    )?;
+
+    notices::to_citizen(
+        c,
+        settings,
+        &row,
+        Notice::Receipt {
+            token: access_token.clone(),
+        },
+        at,
     )?;
 
     let body = json!({

@@ -2,13 +2,21 @@
 
 use actix_web::web;
 
-use super::{actions, cases, categories, extract, holidays, operators, ops, queue, rules, teams, tokens, track};
+use super::{
+    actions, cases, categories, extract, holidays, operators, ops, outbox, pages, queue, rules, surveys, teams, tokens,
+    track,
+};
 
 /// Registers every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     extract::configure(cfg);
     cfg.route("/healthz", web::get().to(ops::healthz))
         .route("/readyz", web::get().to(ops::readyz))
+        .service(
+            web::resource("/s/{token}")
+                .route(web::get().to(pages::show))
+                .route(web::post().to(pages::submit)),
+        )
         .service(
             web::scope("/api/v1")
                 .service(
@@ -91,7 +99,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::get().to(tokens::list))
                         .route(web::post().to(tokens::create)),
                 )
-                .service(web::resource("/tokens/{id}").route(web::delete().to(tokens::deactivate))),
+                .service(web::resource("/tokens/{id}").route(web::delete().to(tokens::deactivate)))
+                .service(web::resource("/cases/{id}/survey").route(web::post().to(surveys::phone)))
+                .service(web::resource("/surveys").route(web::get().to(surveys::list)))
+                .service(
+                    web::resource("/surveys/{token}")
+                        .route(web::get().to(surveys::show))
+                        .route(web::post().to(surveys::answer)),
+                )
+                .service(web::resource("/happy-calls").route(web::get().to(surveys::worklist)))
+                .service(web::resource("/follow-ups").route(web::get().to(surveys::follow_ups)))
+                .service(web::resource("/follow-ups/{id}/done").route(web::post().to(surveys::follow_up_done)))
+                .service(web::resource("/outbox").route(web::get().to(outbox::list)))
+                .service(web::resource("/outbox/{id}/retry").route(web::post().to(outbox::retry))),
         )
         .default_service(web::to(ops::not_found));
 }

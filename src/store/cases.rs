@@ -83,6 +83,8 @@ pub struct CaseRow {
     /// Whether the status is an open one; kept with the status so that queues
     /// of open cases can walk an index in due order.
     pub is_open: bool,
+    /// When the next 30-day progress notice is due while open.
+    pub next_notice_at: Option<NaiveDateTime>,
 }
 
 /// Adds a case.
@@ -250,6 +252,28 @@ pub fn queue(
         Sort::Received => q.order((cases::received_at.desc(), cases::id.desc())),
     };
     q.limit(limit).load(conn)
+}
+
+/// Open cases whose next progress notice is due at `now`.
+pub fn due_for_progress_notice(conn: &mut Conn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<Id>> {
+    cases::table
+        .filter(cases::is_open.eq(true))
+        .filter(cases::next_notice_at.le(now))
+        .order(cases::next_notice_at)
+        .limit(limit)
+        .select(cases::id)
+        .load(conn)
+}
+
+/// Moves a case's next progress notice from `from` to `to`; false if another worker did.
+pub fn advance_notice(conn: &mut Conn, id: &Id, from: NaiveDateTime, to: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(cases::table.find(id).filter(cases::next_notice_at.eq(from)))
+        .set((
+            cases::next_notice_at.eq(Some(to)),
+            cases::version.eq(cases::version + 1),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// The next receipt number of a year, `YYYY-NNNNNN`; the counter row's lock

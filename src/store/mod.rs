@@ -8,7 +8,9 @@ pub mod holds;
 pub mod holidays;
 pub mod idempotency;
 pub mod operators;
+pub mod outbox;
 pub mod rules;
+pub mod surveys;
 pub mod teams;
 pub mod tokens;
 

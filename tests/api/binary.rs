@@ -38,6 +38,10 @@ fn serve_once(db: &str) -> String {
     let mut child = civicdesk()
         .env("DATABASE_URL", db)
         .env("CIVICDESK_BIND", "127.0.0.1:0")
+        .env(
+            "CIVICDESK_OUTBOX_DIR",
+            std::env::temp_dir().join("civicdesk-bin-outbox"),
+        )
         .env("RUST_LOG", "info")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

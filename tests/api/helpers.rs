@@ -30,7 +30,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The database URL.
     pub db_url: String,
+    /// Where `.eml` files go when no SMTP server is configured.
+    pub outbox_dir: PathBuf,
     handle: actix_web::dev::ServerHandle,
+    worker_stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     sqlite_file: Option<PathBuf>,
 }
 
@@ -54,12 +57,17 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<
             (url, None)
         }
     };
+    let outbox_dir = std::env::temp_dir().join(format!("civicdesk-test-outbox-{}", uuid::Uuid::now_v7().simple()));
+    let outbox = outbox_dir.display().to_string();
     let mut vars: HashMap<String, String> = [
+        ("CIVICDESK_OUTBOX_DIR", outbox.as_str()),
         ("DATABASE_URL", db_url.as_str()),
         ("CIVICDESK_BIND", "127.0.0.1:0"),
         ("CIVICDESK_ADMIN_TOKEN", ADMIN_TOKEN),
         ("CIVICDESK_DB_POOL_SIZE", "3"),
         ("CIVICDESK_PUBLIC_URL", "http://civicdesk.test"),
+        // Tests that are not about surveys expect none; survey tests set 1.
+        ("CIVICDESK_SURVEY_SAMPLE_RATE", "0"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -73,13 +81,16 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<
         .await
         .expect("app builds");
     let handle = app.handle();
+    let worker_stop = app.worker_stop();
     let port = app.port();
     tokio::spawn(app.run_until_stopped());
     Some(TestApp {
         base: format!("http://127.0.0.1:{port}"),
         client: reqwest::Client::new(),
         db_url,
+        outbox_dir,
         handle,
+        worker_stop,
         sqlite_file,
     })
 }
@@ -87,7 +98,9 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<
 impl TestApp {
     /// Stops the server and removes its SQLite file.
     pub async fn stop(self) {
+        self.worker_stop.store(true, std::sync::atomic::Ordering::Relaxed);
         self.handle.stop(false).await;
+        let _ = std::fs::remove_dir_all(&self.outbox_dir);
         if let Some(f) = &self.sqlite_file {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{}{suffix}", f.display()));

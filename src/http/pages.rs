@@ -1,0 +1,182 @@
+//! The citizen's survey page: `GET /s/{token}` shows the form (opening it
+//! records nothing: mail scanners open links), `POST /s/{token}` records it.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::problem::ApiError;
+use super::surveys::{answer_by_link, for_page, Answer, LinkState};
+use super::AppState;
+
+/// The page's words in one language.
+struct Words {
+    lang: &'static str,
+    title: &'static str,
+    low: &'static str,
+    high: &'static str,
+    comment: &'static str,
+    submit: &'static str,
+    process: &'static str,
+    result: &'static str,
+    thanks: &'static str,
+    answered: &'static str,
+    expired: &'static str,
+    unknown: &'static str,
+    invalid: &'static str,
+    case: &'static str,
+}
+
+const KO: Words = Words {
+    lang: "ko",
+    title: "민원 처리 만족도 조사",
+    low: "매우 불만족",
+    high: "매우 만족",
+    comment: "하고 싶은 말씀 (선택)",
+    submit: "제출",
+    process: "처리 과정에 얼마나 만족하셨습니까?",
+    result: "처리 결과에 얼마나 만족하셨습니까?",
+    thanks: "응답해 주셔서 감사합니다. 의견은 담당 부서에 바로 전달됩니다.",
+    answered: "이미 응답하신 조사입니다. 감사합니다.",
+    expired: "응답 기한이 지난 조사입니다. 필요하면 담당 부서에서 전화로 여쭙겠습니다.",
+    unknown: "찾을 수 없는 조사 링크입니다. 이메일의 링크를 다시 확인해 주세요.",
+    invalid: "두 질문 모두 1에서 5 사이로 골라 주세요.",
+    case: "접수번호",
+};
+
+const EN: Words = Words {
+    lang: "en",
+    title: "How did we do?",
+    low: "very dissatisfied",
+    high: "very satisfied",
+    comment: "Anything else you want to tell us (optional)",
+    submit: "Send",
+    process: "How satisfied are you with how your case was handled?",
+    result: "How satisfied are you with the result?",
+    thanks: "Thank you. Your answer goes straight to the team that handled your case.",
+    answered: "This survey was already answered. Thank you.",
+    expired: "This survey link has expired. The team may call you instead.",
+    unknown: "We cannot find this survey link. Please check the link in your email.",
+    invalid: "Please choose 1 to 5 for both questions.",
+    case: "Case",
+};
+
+#[derive(Template)]
+#[template(path = "survey.html")]
+struct Page<'a> {
+    t: &'a Words,
+    case_line: String,
+    message: &'a str,
+    error: &'a str,
+    show_form: bool,
+    questions: [(&'a str, &'a str); 2],
+}
+
+/// `?lang=` wins, then the first of Korean or English in `Accept-Language`, then Korean.
+fn words(req: &HttpRequest) -> &'static Words {
+    let query = req.query_string();
+    if query.contains("lang=en") {
+        return &EN;
+    }
+    if query.contains("lang=ko") {
+        return &KO;
+    }
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    for part in accept.split(',') {
+        let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if tag.starts_with("ko") {
+            return &KO;
+        }
+        if tag.starts_with("en") {
+            return &EN;
+        }
+    }
+    &KO
+}
+
+fn page(status: StatusCode, t: &Words, case_line: String, message: &str, error: &str, show_form: bool) -> HttpResponse {
+    let html = Page {
+        t,
+        case_line,
+        message,
+        error,
+        show_form,
+        questions: [("process_score", t.process), ("result_score", t.result)],
+    }
+    .render()
+    .unwrap_or_else(|e| format!("<p>{e}</p>"));
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html)
+}
+
+fn case_line(t: &Words, view: &serde_json::Value) -> String {
+    format!(
+        "{} {} · {}",
+        t.case,
+        view["receipt_no"].as_str().unwrap_or(""),
+        view["title"].as_str().unwrap_or("")
+    )
+}
+
+/// An error as the page that explains it.
+fn error_page(t: &Words, e: ApiError) -> HttpResponse {
+    match e {
+        ApiError::NotFound(_) => page(StatusCode::NOT_FOUND, t, String::new(), t.unknown, "", false),
+        ApiError::Gone(_) => page(StatusCode::GONE, t, String::new(), t.expired, "", false),
+        ApiError::Conflict(_) => page(StatusCode::CONFLICT, t, String::new(), t.answered, "", false),
+        other => actix_web::ResponseError::error_response(&other),
+    }
+}
+
+/// `GET /s/{token}`.
+pub async fn show(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> HttpResponse {
+    let t = words(&req);
+    match for_page(&state, path.into_inner()).await {
+        Ok((LinkState::Open, view)) => page(StatusCode::OK, t, case_line(t, &view), "", "", true),
+        Ok((LinkState::Answered, view)) => page(StatusCode::OK, t, case_line(t, &view), t.answered, "", false),
+        Ok((LinkState::Expired, _)) => page(StatusCode::GONE, t, String::new(), t.expired, "", false),
+        Err(e) => error_page(t, e),
+    }
+}
+
+/// The form as posted.
+#[derive(Debug, Deserialize)]
+pub struct Form {
+    process_score: Option<String>,
+    result_score: Option<String>,
+    comment: Option<String>,
+}
+
+/// `POST /s/{token}` (form-urlencoded): records and thanks.
+pub async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    let t = words(&req);
+    let token = path.into_inner();
+    let form: Form = match serde_urlencoded::from_bytes(&body) {
+        Ok(f) => f,
+        Err(_) => return page(StatusCode::BAD_REQUEST, t, String::new(), "", t.invalid, true),
+    };
+    let num = |v: Option<String>| v.and_then(|s| s.trim().parse::<i64>().ok());
+    let answer = Answer::from_form(num(form.process_score), num(form.result_score), form.comment);
+    match answer_by_link(&state, token.clone(), answer).await {
+        Ok(()) => page(StatusCode::OK, t, String::new(), t.thanks, "", false),
+        Err(ApiError::Validation(_)) => {
+            let line = for_page(&state, token)
+                .await
+                .map(|(_, v)| case_line(t, &v))
+                .unwrap_or_default();
+            page(StatusCode::UNPROCESSABLE_ENTITY, t, line, "", t.invalid, true)
+        }
+        Err(e) => error_page(t, e),
+    }
+}

@@ -1,0 +1,146 @@
+//! The outbox worker: a thread of the server that sends pending emails, retries
+//! failures with exponential backoff, and queues the 30-day progress notices.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+
+use super::notices::{to_citizen, Notice};
+use super::Mailer;
+use crate::config::Settings;
+use crate::db::types::{now, utc, Id};
+use crate::db::{Db, DbError};
+use crate::http::cases::PROGRESS_NOTICE_DAYS;
+use crate::store::{self, events::Event};
+
+/// How long a worker holds an email it is sending before another may take it.
+const LEASE: chrono::Duration = chrono::Duration::seconds(120);
+/// How often open cases are checked for a due progress notice.
+const PROGRESS_EVERY: Duration = Duration::from_secs(2);
+
+/// Starts the worker; it stops when `stop` is set.
+pub fn spawn(
+    db: Db,
+    settings: Arc<Settings>,
+    mailer: Mailer,
+    stop: Arc<AtomicBool>,
+) -> std::io::Result<JoinHandle<()>> {
+    std::thread::Builder::new().name("outbox".into()).spawn(move || {
+        let mut last_progress = Instant::now() - PROGRESS_EVERY;
+        while !stop.load(Ordering::Relaxed) {
+            if last_progress.elapsed() >= PROGRESS_EVERY {
+                if let Err(e) = queue_progress_notices(&db, &settings) {
+                    tracing::warn!(error = %e, "progress notices");
+                }
+                last_progress = Instant::now();
+            }
+            let sent = match send_due(&db, &settings, &mailer) {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "outbox");
+                    0
+                }
+            };
+            std::thread::sleep(Duration::from_millis(if sent > 0 { 20 } else { 200 }));
+        }
+    })
+}
+
+/// The delay before try number `attempts + 1`: the base doubled per failure, at most an hour.
+pub fn backoff(base_ms: u64, attempts: u32) -> Duration {
+    let ms = base_ms.saturating_mul(1u64 << attempts.min(20)).min(3_600_000);
+    Duration::from_millis(ms)
+}
+
+/// Sends the emails that are due; returns how many were tried.
+fn send_due(db: &Db, settings: &Settings, mailer: &Mailer) -> Result<usize, DbError> {
+    let at = now().naive_utc();
+    let due = {
+        let mut c = db.get()?;
+        store::outbox::due(&mut c, at, 25)?
+    };
+    let mut tried = 0;
+    for mail in due {
+        // Writes take SQLite's writer turn like every request does; the email
+        // itself is sent outside any transaction. A crash between sending and
+        // marking may resend this one once; it is never lost.
+        let leased = db.write_blocking(|c| store::outbox::lease(c, &mail.id, at, at + LEASE).map_err(DbError::from))?;
+        if !leased {
+            continue;
+        }
+        tried += 1;
+        match mailer.send(&settings.mail_from, &mail) {
+            Ok(()) => {
+                db.write_blocking(|c| store::outbox::mark_sent(c, &mail.id, now().naive_utc()).map_err(DbError::from))?
+            }
+            Err(e) => {
+                let attempts = mail.attempts as u32 + 1;
+                let retry = (attempts < settings.mail_max_attempts).then(|| {
+                    let delay = backoff(settings.mail_retry_base_ms, attempts - 1);
+                    (Utc::now() + chrono::Duration::from_std(delay).unwrap_or(LEASE)).naive_utc()
+                });
+                if retry.is_none() {
+                    tracing::error!(mail = %mail.id, error = %e, "email failed for good");
+                } else {
+                    tracing::warn!(mail = %mail.id, attempts, error = %e, "email failed; will retry");
+                }
+                db.write_blocking(|c| store::outbox::mark_failed(c, &mail.id, &e, retry).map_err(DbError::from))?;
+            }
+        }
+    }
+    Ok(tried)
+}
+
+/// Queues a progress notice for each open case whose next one is due.
+fn queue_progress_notices(db: &Db, settings: &Settings) -> Result<(), DbError> {
+    let at = now();
+    let due: Vec<Id> = {
+        let mut c = db.get()?;
+        store::cases::due_for_progress_notice(&mut c, at.naive_utc(), 100)?
+    };
+    for id in due {
+        db.write_blocking(|c| {
+            let Some(row) = store::cases::find(c, &id)? else {
+                return Ok::<_, DbError>(());
+            };
+            let Some(next) = row.next_notice_at else { return Ok(()) };
+            let following = next + chrono::Duration::days(PROGRESS_NOTICE_DAYS);
+            // Only the instance that moves the date on sends the notice.
+            if !store::cases::advance_notice(c, &id, next, following)? {
+                return Ok(());
+            }
+            let days = (at - utc(row.received_at)).num_days();
+            to_citizen(c, settings, &row, Notice::Progress { days }, at)?;
+            store::events::append(
+                c,
+                &Event {
+                    id: Id::new(),
+                    case_id: id.clone(),
+                    at: at.naive_utc(),
+                    actor_kind: "system".into(),
+                    actor_id: None,
+                    event_type: "progress_notice".into(),
+                    public: true,
+                    data: serde_json::json!({ "days": days }).to_string(),
+                },
+            )?;
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff(1000, 0), Duration::from_secs(1));
+        assert_eq!(backoff(1000, 3), Duration::from_secs(8));
+        assert_eq!(backoff(30_000, 30), Duration::from_secs(3600));
+    }
+}

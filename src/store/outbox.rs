@@ -1,0 +1,139 @@
+//! The `outbox` table: emails waiting, sent, failed or cancelled.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::outbox;
+use crate::db::types::Id;
+use crate::db::Conn;
+
+/// One email.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = outbox)]
+pub struct Mail {
+    /// Id.
+    pub id: Id,
+    /// Which notice (`receipt`, `reply`, `survey`, …).
+    pub kind: String,
+    /// The case it is about.
+    pub case_id: Option<Id>,
+    /// Recipient.
+    pub to_addr: String,
+    /// Subject.
+    pub subject: String,
+    /// Plain-text body.
+    pub text_body: String,
+    /// HTML body.
+    pub html_body: String,
+    /// `pending`, `sent`, `failed` or `cancelled`.
+    pub status: String,
+    /// Tries so far.
+    pub attempts: i32,
+    /// Not to be sent before this instant (retries, scheduled reminders).
+    pub not_before: NaiveDateTime,
+    /// A worker holds it until then.
+    pub lease_until: Option<NaiveDateTime>,
+    /// The last failure.
+    pub last_error: Option<String>,
+    /// Written.
+    pub created_at: NaiveDateTime,
+    /// Delivered.
+    pub sent_at: Option<NaiveDateTime>,
+}
+
+/// Adds an email.
+pub fn insert(conn: &mut Conn, m: &Mail) -> QueryResult<()> {
+    diesel::insert_into(outbox::table).values(m).execute(conn).map(drop)
+}
+
+/// Pending emails due at `now` and not leased by another worker, oldest first.
+pub fn due(conn: &mut Conn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<Mail>> {
+    outbox::table
+        .filter(outbox::status.eq("pending"))
+        .filter(outbox::not_before.le(now))
+        .filter(outbox::lease_until.is_null().or(outbox::lease_until.lt(now)))
+        .order((outbox::not_before, outbox::id))
+        .limit(limit)
+        .select(Mail::as_select())
+        .load(conn)
+}
+
+/// Takes an email for sending until `until`; false when another worker has it.
+pub fn lease(conn: &mut Conn, id: &Id, now: NaiveDateTime, until: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq("pending"))
+            .filter(outbox::lease_until.is_null().or(outbox::lease_until.lt(now))),
+    )
+    .set(outbox::lease_until.eq(Some(until)))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Marks an email delivered.
+pub fn mark_sent(conn: &mut Conn, id: &Id, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq("sent"),
+            outbox::sent_at.eq(Some(at)),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+            outbox::attempts.eq(outbox::attempts + 1),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Records a failed try: pending again from `retry_at`, or `failed` for good.
+pub fn mark_failed(conn: &mut Conn, id: &Id, error: &str, retry_at: Option<NaiveDateTime>) -> QueryResult<()> {
+    let status = if retry_at.is_some() { "pending" } else { "failed" };
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq(status),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::last_error.eq(Some(error)),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+            outbox::not_before.eq(retry_at.unwrap_or_else(|| chrono::Utc::now().naive_utc())),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Cancels an email not yet sent (a reminder for a survey already answered).
+pub fn cancel(conn: &mut Conn, id: &Id) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id).filter(outbox::status.eq("pending")))
+        .set(outbox::status.eq("cancelled"))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Puts a failed email back in line.
+pub fn retry(conn: &mut Conn, id: &Id, now: NaiveDateTime) -> QueryResult<bool> {
+    let n = diesel::update(outbox::table.find(id).filter(outbox::status.eq("failed")))
+        .set((
+            outbox::status.eq("pending"),
+            outbox::attempts.eq(0),
+            outbox::not_before.eq(now),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// One email.
+pub fn find(conn: &mut Conn, id: &Id) -> QueryResult<Option<Mail>> {
+    outbox::table.find(id).select(Mail::as_select()).first(conn).optional()
+}
+
+/// Emails of a status, newest first.
+pub fn list(conn: &mut Conn, status: Option<&str>, limit: i64) -> QueryResult<Vec<Mail>> {
+    let mut q = outbox::table
+        .select(Mail::as_select())
+        .order(outbox::created_at.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(s) = status {
+        q = q.filter(outbox::status.eq(s.to_string()));
+    }
+    q.load(conn)
+}

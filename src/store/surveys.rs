@@ -1,0 +1,201 @@
+//! The `surveys` and `follow_ups` tables.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{cases, follow_ups, surveys};
+use crate::db::types::Id;
+use crate::db::Conn;
+
+/// A happy call: by email link or by phone.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = surveys, treat_none_as_null = true)]
+pub struct Survey {
+    /// Id.
+    pub id: Id,
+    /// The case (one survey per case).
+    pub case_id: Id,
+    /// The team that resolved the case.
+    pub team_id: Option<Id>,
+    /// Hash of the link's token (email surveys).
+    pub token_hash: Option<String>,
+    /// `email` or `phone`: how it was asked, then how it was answered.
+    pub channel: String,
+    /// Created (the case's resolution).
+    pub created_at: NaiveDateTime,
+    /// The link's expiry (email surveys).
+    pub expires_at: Option<NaiveDateTime>,
+    /// The scheduled reminder email, cancelled on an answer.
+    pub reminder_id: Option<Id>,
+    /// When answered.
+    pub answered_at: Option<NaiveDateTime>,
+    /// The happy-call operator who took a phone answer.
+    pub answered_by: Option<Id>,
+    /// Satisfaction with the process, 1–5.
+    pub process_score: Option<i32>,
+    /// Satisfaction with the result, 1–5.
+    pub result_score: Option<i32>,
+    /// Free comment.
+    pub comment: Option<String>,
+}
+
+/// Adds a survey.
+pub fn insert(conn: &mut Conn, s: &Survey) -> QueryResult<()> {
+    diesel::insert_into(surveys::table).values(s).execute(conn).map(drop)
+}
+
+/// Saves a survey.
+pub fn update(conn: &mut Conn, s: &Survey) -> QueryResult<()> {
+    diesel::update(surveys::table.find(&s.id))
+        .set(s)
+        .execute(conn)
+        .map(drop)
+}
+
+/// The survey of a link token's hash.
+pub fn by_token_hash(conn: &mut Conn, hash: &str) -> QueryResult<Option<Survey>> {
+    surveys::table
+        .filter(surveys::token_hash.eq(hash))
+        .select(Survey::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The survey of a case.
+pub fn for_case(conn: &mut Conn, case: &Id) -> QueryResult<Option<Survey>> {
+    surveys::table
+        .filter(surveys::case_id.eq(case))
+        .select(Survey::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Filters for listing answered surveys.
+#[derive(Debug, Default, Clone)]
+pub struct Filter {
+    /// Only these teams.
+    pub within_teams: Option<Vec<Id>>,
+    /// This team.
+    pub team: Option<Id>,
+    /// Answered at or after.
+    pub from: Option<NaiveDateTime>,
+    /// Answered before.
+    pub before: Option<NaiveDateTime>,
+    /// Either score at most this.
+    pub max_score: Option<i32>,
+}
+
+/// Answered surveys, newest first.
+pub fn answered(conn: &mut Conn, f: &Filter, limit: i64) -> QueryResult<Vec<Survey>> {
+    let mut q = surveys::table
+        .filter(surveys::answered_at.is_not_null())
+        .order(surveys::answered_at.desc())
+        .limit(limit)
+        .select(Survey::as_select())
+        .into_boxed();
+    if let Some(t) = &f.within_teams {
+        q = q.filter(surveys::team_id.eq_any(t.clone()));
+    }
+    if let Some(t) = &f.team {
+        q = q.filter(surveys::team_id.eq(t.clone()));
+    }
+    if let Some(t) = f.from {
+        q = q.filter(surveys::answered_at.ge(t));
+    }
+    if let Some(t) = f.before {
+        q = q.filter(surveys::answered_at.lt(t));
+    }
+    if let Some(m) = f.max_score {
+        q = q.filter(surveys::process_score.le(m).or(surveys::result_score.le(m)));
+    }
+    q.load(conn)
+}
+
+/// Unanswered surveys the happy-call staff should phone: no email, or the link expired.
+pub fn to_call(
+    conn: &mut Conn,
+    now: NaiveDateTime,
+    within_teams: Option<&[Id]>,
+    limit: i64,
+) -> QueryResult<Vec<Survey>> {
+    let mut q = surveys::table
+        .filter(surveys::answered_at.is_null())
+        .filter(surveys::channel.eq("phone").or(surveys::expires_at.lt(now)))
+        .order(surveys::created_at)
+        .limit(limit)
+        .select(Survey::as_select())
+        .into_boxed();
+    if let Some(t) = within_teams {
+        q = q.filter(surveys::team_id.eq_any(t.to_vec()));
+    }
+    q.load(conn)
+}
+
+/// A dissatisfied citizen's follow-up.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = follow_ups, treat_none_as_null = true)]
+pub struct FollowUp {
+    /// Id.
+    pub id: Id,
+    /// The response that opened it.
+    pub survey_id: Id,
+    /// The case.
+    pub case_id: Id,
+    /// The team whose managers follow up.
+    pub team_id: Option<Id>,
+    /// `open` or `done`.
+    pub status: String,
+    /// Opened.
+    pub created_at: NaiveDateTime,
+    /// Done.
+    pub done_at: Option<NaiveDateTime>,
+    /// Who did it.
+    pub done_by: Option<Id>,
+    /// What they did.
+    pub note: Option<String>,
+}
+
+/// Opens a follow-up.
+pub fn insert_follow_up(conn: &mut Conn, f: &FollowUp) -> QueryResult<()> {
+    diesel::insert_into(follow_ups::table).values(f).execute(conn).map(drop)
+}
+
+/// Saves a follow-up.
+pub fn update_follow_up(conn: &mut Conn, f: &FollowUp) -> QueryResult<()> {
+    diesel::update(follow_ups::table.find(&f.id))
+        .set(f)
+        .execute(conn)
+        .map(drop)
+}
+
+/// One follow-up.
+pub fn find_follow_up(conn: &mut Conn, id: &Id) -> QueryResult<Option<FollowUp>> {
+    follow_ups::table
+        .find(id)
+        .select(FollowUp::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Follow-ups, oldest first, optionally of a status and within teams.
+pub fn follow_ups(conn: &mut Conn, status: Option<&str>, within_teams: Option<&[Id]>) -> QueryResult<Vec<FollowUp>> {
+    let mut q = follow_ups::table
+        .order(follow_ups::created_at)
+        .select(FollowUp::as_select())
+        .into_boxed();
+    if let Some(s) = status {
+        q = q.filter(follow_ups::status.eq(s.to_string()));
+    }
+    if let Some(t) = within_teams {
+        q = q.filter(follow_ups::team_id.eq_any(t.to_vec()));
+    }
+    q.load(conn)
+}
+
+/// Receipt numbers of cases, for listing surveys and follow-ups.
+pub fn receipt_numbers(conn: &mut Conn, ids: &[Id]) -> QueryResult<Vec<(Id, String)>> {
+    cases::table
+        .filter(cases::id.eq_any(ids))
+        .select((cases::id, cases::receipt_no))
+        .load(conn)
+}
