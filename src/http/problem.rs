@@ -92,6 +92,9 @@ impl ApiError {
             415 => ApiError::UnsupportedMediaType("unsupported content type".into()),
             401 => ApiError::Unauthorized("credentials are missing or wrong".into()),
             403 => ApiError::Forbidden("not allowed".into()),
+            409 => ApiError::Conflict("the request conflicts with the current state".into()),
+            410 => ApiError::Gone("gone".into()),
+            422 => ApiError::Validation(Vec::new()),
             503 => ApiError::Unavailable("the service is unavailable".into()),
             s if (400..500).contains(&s) => {
                 ApiError::BadRequest(status.canonical_reason().unwrap_or("bad request").to_lowercase())
@@ -200,7 +203,8 @@ pub fn problemize<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerR
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/problem+json"));
+        .is_some_and(|v| v.starts_with("application/problem+json") || v.starts_with("text/html"));
+    // Our own problems, and the citizen's HTML pages, pass through as they are.
     if is_problem {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }

@@ -241,3 +241,29 @@ macro_rules! both_backends {
         )*
     };
 }
+
+/// Runs each test body on SQLite and on PostgreSQL; the body starts its own
+/// app (with its own settings) from the backend it is given.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($(async fn $name:ident($backend:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn run($backend: $crate::helpers::Backend) $body
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    run($crate::helpers::Backend::Sqlite).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    run($crate::helpers::Backend::Postgres).await;
+                }
+            }
+        )*
+    };
+}

@@ -9,6 +9,8 @@ mod casework;
 mod config_api;
 mod errors;
 mod intake;
+mod mail;
 mod queues;
 mod schema;
+mod smtp;
 mod tracking;
