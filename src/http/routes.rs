@@ -12,6 +12,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     extract::configure(cfg);
     cfg.route("/healthz", web::get().to(ops::healthz))
         .route("/readyz", web::get().to(ops::readyz))
+        .route("/track/{receipt_no}", web::get().to(track::page))
         .service(
             web::resource("/s/{token}")
                 .route(web::get().to(pages::show))

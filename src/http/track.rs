@@ -234,3 +234,132 @@ pub async fn re_review(
     })
     .await
 }
+
+#[derive(askama::Template)]
+#[template(path = "track.html")]
+struct TrackPage<'a> {
+    lang: &'a str,
+    heading: String,
+    token: &'a str,
+    found: bool,
+    facts: Vec<(&'a str, String)>,
+    answer_heading: &'a str,
+    answer: String,
+    timeline_heading: &'a str,
+    timeline: Vec<(String, String)>,
+    not_found: &'a str,
+}
+
+/// `?token=&lang=` of the HTML tracking page.
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    token: Option<String>,
+    lang: Option<String>,
+}
+
+/// A timeline step in words.
+fn step_text(en: bool, e: &Value) -> String {
+    let s = |k: &str| e[k].as_str().unwrap_or("").to_string();
+    match (e["type"].as_str().unwrap_or(""), en) {
+        ("received", false) => "접수되었습니다".into(),
+        ("received", true) => "Received".into(),
+        ("routed" | "transferred", false) => format!("담당 부서: {}", s("team")),
+        ("routed" | "transferred", true) => format!("Handled by {}", s("team")),
+        ("replied", false) => format!("답변: {}", s("body")),
+        ("replied", true) => format!("Message: {}", s("body")),
+        ("extended", false) => format!("처리 기간 연장 ({}): 새 기한 {}", s("reason"), s("due_at")),
+        ("extended", true) => format!("Deadline extended ({}): now due {}", s("reason"), s("due_at")),
+        ("resolved", false) => "처리 결과를 알려 드렸습니다".into(),
+        ("resolved", true) => "Answered".into(),
+        ("withdrawn", false) => "민원을 취하하셨습니다".into(),
+        ("withdrawn", true) => "Withdrawn".into(),
+        ("closed", false) => "종결되었습니다".into(),
+        ("closed", true) => "Closed".into(),
+        ("reopened", false) => "다시 처리 중입니다".into(),
+        ("reopened", true) => "Reopened".into(),
+        ("progress_notice", false) => "처리 중 안내를 보냈습니다".into(),
+        ("progress_notice", true) => "Progress notice sent".into(),
+        ("re_review_requested", false) => "재심사를 요청하셨습니다".into(),
+        ("re_review_requested", true) => "Re-review requested".into(),
+        (other, _) => other.replace('_', " "),
+    }
+}
+
+/// `GET /track/{receipt_no}?token=`: the citizen's tracking page, linked from
+/// the receipt email (the same facts as the JSON view; 404 page otherwise).
+pub async fn page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    q: web::Query<PageQuery>,
+) -> HttpResponse {
+    use askama::Template;
+    let q = q.into_inner();
+    let en = match q.lang.as_deref() {
+        Some("en") => true,
+        Some("ko") => false,
+        _ => req
+            .headers()
+            .get(actix_web::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("en")),
+    };
+    let receipt_no = path.into_inner();
+    let token = q.token.unwrap_or_default();
+    let settings = state.settings.clone();
+    let (r, t) = (receipt_no.clone(), token.clone());
+    let view = state
+        .db
+        .read(move |c| {
+            let row = authorized(c, &r, (!t.is_empty()).then_some(t.as_str()))?;
+            public_view(c, &settings, &row)
+        })
+        .await;
+    let label = |ko: &'static str, english: &'static str| if en { english } else { ko };
+    let mut page = TrackPage {
+        lang: if en { "en" } else { "ko" },
+        heading: format!("{} {receipt_no}", label("민원 처리 현황", "Case")),
+        token: &token,
+        found: false,
+        facts: Vec::new(),
+        answer_heading: label("처리 결과", "Answer"),
+        answer: String::new(),
+        timeline_heading: label("처리 과정", "Timeline"),
+        timeline: Vec::new(),
+        not_found: label(
+            "접수번호나 링크가 맞지 않습니다. 접수 안내 이메일의 링크를 확인해 주세요.",
+            "This receipt number or link does not match a case. Please check the link in your receipt email.",
+        ),
+    };
+    let status = match view {
+        Ok(v) => {
+            let text = |k: &str| v[k].as_str().unwrap_or("").to_string();
+            page.found = true;
+            page.facts = vec![
+                (label("제목", "Title"), text("title")),
+                (label("상태", "Status"), text("status").replace('_', " ")),
+                (
+                    label("담당 부서", "Team"),
+                    v["team"]["name"].as_str().unwrap_or("-").to_string(),
+                ),
+                (label("처리 기한", "Due"), text("due_at")),
+                (label("처리 일수", "Processing days"), v["processing_days"].to_string()),
+            ];
+            page.answer = text("resolution");
+            page.timeline = v["timeline"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|e| (e["at"].as_str().unwrap_or("").to_string(), step_text(en, e)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            actix_web::http::StatusCode::OK
+        }
+        Err(_) => actix_web::http::StatusCode::NOT_FOUND,
+    };
+    let html = page.render().unwrap_or_else(|e| format!("<p>{e}</p>"));
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html)
+}

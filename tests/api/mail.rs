@@ -273,4 +273,32 @@ on_both_backends! {
         assert!(found, "an .eml file for {receipt}");
         app.stop().await;
     }
+
+    async fn progress_notices_and_survey_reminders_go_out_when_due(backend) {
+        let smtp = SmtpServer::start();
+        let Some(app) = app_with_smtp(backend, smtp.port, &[]).await else { return };
+        // A case received by letter 35 days ago and still open: one 30-day notice.
+        let received = (chrono::Utc::now() - chrono::Duration::days(35)).to_rfc3339();
+        let mut b = grievance("오래된 민원");
+        b["channel"] = json!("letter");
+        b["received_at"] = json!(received);
+        let (s, case) = app.admin_json(Method::POST, "/api/v1/cases", Some(&b)).await;
+        assert_eq!(s, 201, "{case}");
+        let receipt = case["receipt_no"].as_str().unwrap().to_string();
+        let notices = smtp.wait_for(1, |m| m.text.contains(&receipt) && m.text.contains("35일")).await;
+        assert!(notices[0].text.contains("도로관리과") || notices[0].text.contains("담당 부서"), "names the team");
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        let again = smtp.mails().into_iter().filter(|m| m.text.contains("35일")).count();
+        assert_eq!(again, 1, "one notice per 30 days");
+        let (_, events) = app.admin_json(Method::GET, &format!("/api/v1/cases/{}/events", case["id"].as_str().unwrap()), None).await;
+        assert!(events["items"].as_array().unwrap().iter().any(|e| e["type"] == "progress_notice"));
+
+        // A survey left unanswered gets its one reminder when it falls due.
+        resolve(&app, case["id"].as_str().unwrap(), "처리했습니다").await;
+        smtp.wait_for(1, |m| m.text.contains("/s/")).await;
+        sql(&app, "UPDATE outbox SET not_before = '2020-01-01 00:00:00' WHERE kind = 'survey_reminder'").await;
+        let both = smtp.wait_for(2, |m| m.text.contains("/s/")).await;
+        assert!(both.iter().any(|m| m.text.contains("아직 만족도 조사에 응답하지 않으셨습니다")), "the reminder");
+        app.stop().await;
+    }
 }

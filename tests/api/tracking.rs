@@ -76,3 +76,19 @@ both_backends! {
         assert!(body["detail"].as_str().unwrap().contains("withdrawn"));
     }
 }
+
+both_backends! {
+    async fn the_receipt_emails_tracking_link_opens_an_html_page(app) {
+        let (receipt, token) = new_case(app).await;
+        let url = format!("{}/track/{receipt}?token={token}", app.base);
+        let r = app.client.get(&url).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        assert!(html.contains(&receipt) && html.contains("포트홀 신고") && html.contains("도로관리과 (Roads)"), "{html}");
+        let en = app.client.get(format!("{url}&lang=en")).send().await.unwrap().text().await.unwrap();
+        assert!(en.contains("Timeline") && en.contains("Handled by"));
+        let wrong = app.client.get(format!("{}/track/{receipt}?token=nope", app.base)).send().await.unwrap();
+        assert_eq!(wrong.status(), 404);
+        assert!(wrong.text().await.unwrap().contains("<html"), "a page, not JSON");
+    }
+}
