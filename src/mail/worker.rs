@@ -55,43 +55,64 @@ pub fn backoff(base_ms: u64, attempts: u32) -> Duration {
     Duration::from_millis(ms)
 }
 
+/// Emails sent at once: each SMTP exchange waits on round trips (and on the
+/// peer's delayed ACK), so a batch goes out over several pooled connections.
+const PARALLEL_SENDS: usize = 8;
+/// Emails taken per pass.
+const BATCH: i64 = 64;
+
 /// Sends the emails that are due; returns how many were tried.
 fn send_due(db: &Db, settings: &Settings, mailer: &Mailer) -> Result<usize, DbError> {
     let at = now().naive_utc();
     let due = {
         let mut c = db.get()?;
-        store::outbox::due(&mut c, at, 25)?
+        store::outbox::due(&mut c, at, BATCH)?
     };
-    let mut tried = 0;
+    // Writes take SQLite's writer turn like every request does; emails are
+    // sent outside any transaction. A crash between sending and marking may
+    // resend one once; none is ever lost.
+    let mut leased = Vec::new();
     for mail in due {
-        // Writes take SQLite's writer turn like every request does; the email
-        // itself is sent outside any transaction. A crash between sending and
-        // marking may resend this one once; it is never lost.
-        let leased = db.write_blocking(|c| store::outbox::lease(c, &mail.id, at, at + LEASE).map_err(DbError::from))?;
-        if !leased {
-            continue;
+        if db.write_blocking(|c| store::outbox::lease(c, &mail.id, at, at + LEASE).map_err(DbError::from))? {
+            leased.push(mail);
         }
-        tried += 1;
-        match mailer.send(&settings.mail_from, &mail) {
+    }
+    let per_thread = leased.len().div_ceil(PARALLEL_SENDS).max(1);
+    let results: Vec<(Id, i32, Result<(), String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = leased
+            .chunks(per_thread)
+            .map(|chunk| {
+                scope.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|m| (m.id.clone(), m.attempts, mailer.send(&settings.mail_from, m)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    for (id, attempts, result) in &results {
+        match result {
             Ok(()) => {
-                db.write_blocking(|c| store::outbox::mark_sent(c, &mail.id, now().naive_utc()).map_err(DbError::from))?
+                db.write_blocking(|c| store::outbox::mark_sent(c, id, now().naive_utc()).map_err(DbError::from))?
             }
             Err(e) => {
-                let attempts = mail.attempts as u32 + 1;
+                let attempts = *attempts as u32 + 1;
                 let retry = (attempts < settings.mail_max_attempts).then(|| {
                     let delay = backoff(settings.mail_retry_base_ms, attempts - 1);
                     (Utc::now() + chrono::Duration::from_std(delay).unwrap_or(LEASE)).naive_utc()
                 });
                 if retry.is_none() {
-                    tracing::error!(mail = %mail.id, error = %e, "email failed for good");
+                    tracing::error!(mail = %id, error = %e, "email failed for good");
                 } else {
-                    tracing::warn!(mail = %mail.id, attempts, error = %e, "email failed; will retry");
+                    tracing::warn!(mail = %id, attempts, error = %e, "email failed; will retry");
                 }
-                db.write_blocking(|c| store::outbox::mark_failed(c, &mail.id, &e, retry).map_err(DbError::from))?;
+                db.write_blocking(|c| store::outbox::mark_failed(c, id, e, retry).map_err(DbError::from))?;
             }
         }
     }
-    Ok(tried)
+    Ok(results.len())
 }
 
 /// Queues a progress notice for each open case whose next one is due.
