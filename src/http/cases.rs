@@ -252,40 +252,29 @@ fn intake_tx(
     };
     store::events::append(
         c,
-        &Event {
-            id: Id::new(),
-            case_id: id.clone(),
-            at: at.naive_utc(),
-            actor_kind: actor_kind.into(),
+        &Event::new(
+            &id,
+            at.naive_utc(),
+            actor_kind,
             actor_id,
-            event_type: "received".into(),
-            public: true,
-            data: json!({
+            "received",
+            true,
+            json!({
                 "channel": channel.as_str(),
                 "kind": intake.kind.as_str(),
                 "category": category.as_ref().map(|c| c.code.clone()),
                 "classified": intake.category.is_none() && category.is_some(),
                 "received_at": settings.format_time(received_at),
                 "due_at": settings.format_time(due_at),
-            })
-            .to_string(),
-        },
+            }),
+        ),
     )?;
     let mut routed = serde_json::to_value(&decision.by).unwrap_or(Value::Null);
     routed["team_id"] = json!(team.as_ref().map(|t| t.id.to_string()));
     routed["team"] = json!(team.as_ref().map(|t| t.name.clone()));
     store::events::append(
         c,
-        &Event {
-            id: Id::new(),
-            case_id: id.clone(),
-            at: at.naive_utc(),
-            actor_kind: "system".into(),
-            actor_id: None,
-            event_type: "routed".into(),
-            public: true,
-            data: routed.to_string(),
-        },
+        &Event::new(&id, at.naive_utc(), "system", None, "routed", true, routed),
     )?;
 
     notices::to_citizen(

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::auth::Operator;
 use super::problem::ApiError;
 use crate::config::Settings;
-use crate::db::types::{now, Id};
+use crate::db::types::now;
 use crate::db::Conn;
 use crate::domain::calendar::Calendar;
 use crate::domain::case::Status;
@@ -101,16 +101,15 @@ where
     for (kind, public, data) in events {
         store::events::append(
             c,
-            &Event {
-                id: Id::new(),
-                case_id: row.id.clone(),
-                at: at.naive_utc(),
-                actor_kind: actor_kind.into(),
-                actor_id: actor_id.clone(),
-                event_type: kind,
+            &Event::new(
+                &row.id,
+                at.naive_utc(),
+                actor_kind,
+                actor_id.clone(),
+                &kind,
                 public,
-                data: data.to_string(),
-            },
+                data,
+            ),
         )?;
     }
     Ok(row)

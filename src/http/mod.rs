@@ -50,6 +50,18 @@ impl Settings {
         ))
     }
 
+    /// The first instant of a local date in the calendar's zone, as stored (UTC),
+    /// for filters given as dates.
+    pub fn start_of_day(&self, d: chrono::NaiveDate) -> chrono::NaiveDateTime {
+        use chrono::TimeZone;
+        let midnight = d.and_time(chrono::NaiveTime::MIN);
+        self.timezone
+            .from_local_datetime(&midnight)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc).naive_utc())
+            .unwrap_or(midnight)
+    }
+
     /// An instant as RFC 3339 in the calendar's zone, e.g. `2026-11-25T17:00:00+09:00`.
     pub fn format_time(&self, t: DateTime<Utc>) -> String {
         t.with_timezone(&self.timezone)

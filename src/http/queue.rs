@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use actix_web::{web, HttpResponse};
 use base64::Engine;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -12,7 +12,6 @@ use super::auth::Operator;
 use super::cases::Figures;
 use super::problem::ApiError;
 use super::AppState;
-use crate::config::Settings;
 use crate::db::types::{now, utc, Id};
 use crate::domain::case::{Kind, Status};
 use crate::domain::catalog::Role;
@@ -43,16 +42,6 @@ pub struct QueueQuery {
 
 fn bad(msg: impl Into<String>) -> ApiError {
     ApiError::BadRequest(msg.into())
-}
-
-/// Start of a local date in the calendar's zone, as stored UTC.
-fn local_midnight(settings: &Settings, d: NaiveDate) -> NaiveDateTime {
-    settings
-        .timezone
-        .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-        .earliest()
-        .map(|t| t.with_timezone(&Utc).naive_utc())
-        .unwrap_or_else(|| d.and_hms_opt(0, 0, 0).unwrap_or_default())
 }
 
 /// An opaque cursor: the sort key of the last item and its id.
@@ -134,16 +123,16 @@ pub async fn list(
         f.due_before = Some(if let Ok(t) = DateTime::parse_from_rfc3339(d) {
             t.with_timezone(&Utc).naive_utc()
         } else if let Ok(day) = NaiveDate::parse_from_str(d, "%Y-%m-%d") {
-            local_midnight(&settings, day)
+            settings.start_of_day(day)
         } else {
             return Err(bad("due_before must be a date (YYYY-MM-DD) or an RFC 3339 time"));
         });
     }
-    f.received_from = q.received_from.map(|d| local_midnight(&settings, d));
+    f.received_from = q.received_from.map(|d| settings.start_of_day(d));
     f.received_before = q
         .received_to
         .and_then(|d| d.succ_opt())
-        .map(|d| local_midnight(&settings, d));
+        .map(|d| settings.start_of_day(d));
     if let Some(text) = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         if text.chars().count() > 200 {
             return Err(bad("q must be at most 200 characters"));

@@ -211,15 +211,16 @@ fn record(
         None => ("citizen", None),
     };
     let unhappy = dissatisfied(scores.process, scores.result);
-    let event = |kind: &str, data: Value| Event {
-        id: Id::new(),
-        case_id: case.id.clone(),
-        at: at.naive_utc(),
-        actor_kind: actor_kind.into(),
-        actor_id: actor_id.clone(),
-        event_type: kind.into(),
-        public: false,
-        data: data.to_string(),
+    let event = |kind: &str, data: Value| {
+        Event::new(
+            &case.id,
+            at.naive_utc(),
+            actor_kind,
+            actor_id.clone(),
+            kind,
+            false,
+            data,
+        )
     };
     store::events::append(
         c,
@@ -462,16 +463,8 @@ pub async fn list(
     if let Some(t) = q.team.as_deref().filter(|t| !t.is_empty()) {
         f.team = Some(Id::parse(t).ok_or_else(|| ApiError::BadRequest("team must be an id".into()))?);
     }
-    let midnight = |d: NaiveDate| {
-        use chrono::TimeZone;
-        settings
-            .timezone
-            .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .earliest()
-            .map(|t| t.with_timezone(&Utc).naive_utc())
-    };
-    f.from = q.from.and_then(midnight);
-    f.before = q.to.and_then(|d| d.succ_opt()).and_then(midnight);
+    f.from = q.from.map(|d| settings.start_of_day(d));
+    f.before = q.to.and_then(|d| d.succ_opt()).map(|d| settings.start_of_day(d));
     let body = state
         .db
         .read(move |c| {
@@ -582,16 +575,15 @@ pub async fn follow_up_done(
             store::surveys::update_follow_up(c, &f)?;
             store::events::append(
                 c,
-                &Event {
-                    id: Id::new(),
-                    case_id: f.case_id.clone(),
+                &Event::new(
+                    &f.case_id,
                     at,
-                    actor_kind: "operator".into(),
-                    actor_id: Some(op.id.clone()),
-                    event_type: "follow_up_done".into(),
-                    public: false,
-                    data: json!({"follow_up_id": f.id, "note": f.note}).to_string(),
-                },
+                    "operator",
+                    Some(op.id.clone()),
+                    "follow_up_done",
+                    false,
+                    json!({"follow_up_id": f.id, "note": f.note}),
+                ),
             )?;
             Ok(follow_up_view(&settings, &f, None))
         })

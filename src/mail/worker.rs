@@ -137,16 +137,15 @@ fn queue_progress_notices(db: &Db, settings: &Settings) -> Result<(), DbError> {
             to_citizen(c, settings, &row, Notice::Progress { days }, at)?;
             store::events::append(
                 c,
-                &Event {
-                    id: Id::new(),
-                    case_id: id.clone(),
-                    at: at.naive_utc(),
-                    actor_kind: "system".into(),
-                    actor_id: None,
-                    event_type: "progress_notice".into(),
-                    public: true,
-                    data: serde_json::json!({ "days": days }).to_string(),
-                },
+                &Event::new(
+                    &id,
+                    at.naive_utc(),
+                    "system",
+                    None,
+                    "progress_notice",
+                    true,
+                    serde_json::json!({ "days": days }),
+                ),
             )?;
             Ok(())
         })?;

@@ -29,6 +29,30 @@ pub struct Event {
     pub data: String,
 }
 
+impl Event {
+    /// A new event with a fresh time-ordered id; `data` is its JSON detail.
+    pub fn new(
+        case_id: &Id,
+        at: NaiveDateTime,
+        actor_kind: &str,
+        actor_id: Option<Id>,
+        event_type: &str,
+        public: bool,
+        data: serde_json::Value,
+    ) -> Event {
+        Event {
+            id: Id::new(),
+            case_id: case_id.clone(),
+            at,
+            actor_kind: actor_kind.into(),
+            actor_id,
+            event_type: event_type.into(),
+            public,
+            data: data.to_string(),
+        }
+    }
+}
+
 /// Appends an event.
 pub fn append(conn: &mut Conn, e: &Event) -> QueryResult<()> {
     diesel::insert_into(case_events::table)
