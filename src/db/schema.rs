@@ -246,4 +246,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     surveys,
     follow_ups,
+    targets,
 );
+
+diesel::table! {
+    targets (year, kind) {
+        year -> Integer,
+        kind -> Text,
+        satisfaction_rate -> Double,
+        updated_at -> Timestamp,
+    }
+}

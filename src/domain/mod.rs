@@ -38,5 +38,6 @@ pub mod holidays;
 pub mod intake;
 pub mod routing;
 pub mod sampling;
+pub mod scorecard;
 pub mod status;
 pub mod validation;

@@ -138,12 +138,22 @@ pub async fn transfer(
         if ctx.row.team_id.as_ref() == Some(&team.id) {
             return Err(ApiError::field("team_id", "the case is already with this team"));
         }
+        // How long the team handing over had the case, in working hours, so a
+        // drill-down can show each team's share of a transferred case.
+        let since = store::events::for_case(ctx.c, &ctx.row.id, false)?
+            .iter()
+            .rev()
+            .find(|e| e.event_type == "transferred")
+            .map(|e| e.at)
+            .unwrap_or(ctx.row.received_at);
+        let hours = ctx.calendar.working_seconds_between(since.and_utc(), ctx.now) as f64 / 3600.0;
         let from = ctx.row.team_id.replace(team.id.clone());
         ctx.row.assignee_id = None;
         ctx.event(
             "transferred",
             true,
-            json!({"from_team_id": from, "team_id": team.id, "team": team.name, "reason": reason}),
+            json!({"from_team_id": from, "from_team_working_hours": (hours * 100.0).round() / 100.0,
+                   "team_id": team.id, "team": team.name, "reason": reason}),
         );
         Ok(())
     })

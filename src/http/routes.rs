@@ -3,8 +3,8 @@
 use actix_web::web;
 
 use super::{
-    actions, cases, categories, extract, holidays, operators, ops, outbox, pages, queue, rules, surveys, teams, tokens,
-    track,
+    actions, cases, categories, extract, holidays, operators, ops, outbox, pages, queue, rules, stats, surveys,
+    targets, teams, tokens, track,
 };
 
 /// Registers every route of the service.
@@ -112,7 +112,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/follow-ups").route(web::get().to(surveys::follow_ups)))
                 .service(web::resource("/follow-ups/{id}/done").route(web::post().to(surveys::follow_up_done)))
                 .service(web::resource("/outbox").route(web::get().to(outbox::list)))
-                .service(web::resource("/outbox/{id}/retry").route(web::post().to(outbox::retry))),
+                .service(web::resource("/outbox/{id}/retry").route(web::post().to(outbox::retry)))
+                .service(web::resource("/stats/teams").route(web::get().to(stats::teams)))
+                .service(web::resource("/stats/monthly").route(web::get().to(stats::monthly)))
+                .service(web::resource("/stats/ranking").route(web::get().to(stats::ranking)))
+                .service(
+                    web::resource("/targets")
+                        .route(web::get().to(targets::list))
+                        .route(web::post().to(targets::create)),
+                )
+                .service(
+                    web::resource("/targets/{year}/{kind}")
+                        .route(web::put().to(targets::put))
+                        .route(web::delete().to(targets::delete)),
+                ),
         )
         .default_service(web::to(ops::not_found));
 }

@@ -10,7 +10,9 @@ pub mod idempotency;
 pub mod operators;
 pub mod outbox;
 pub mod rules;
+pub mod stats;
 pub mod surveys;
+pub mod targets;
 pub mod teams;
 pub mod tokens;
 

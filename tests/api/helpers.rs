@@ -108,6 +108,19 @@ impl TestApp {
         }
     }
 
+    /// Runs SQL on the app's database, to set up what the API cannot (let time pass).
+    pub async fn sql(&self, statement: impl Into<String>) {
+        use diesel::RunQueryDsl;
+        let url = civicdesk::db::DatabaseUrl::parse(&self.db_url).unwrap();
+        let statement = statement.into();
+        tokio::task::spawn_blocking(move || {
+            let mut c = civicdesk::db::establish(&url).unwrap();
+            diesel::sql_query(&statement).execute(&mut c).unwrap();
+        })
+        .await
+        .unwrap();
+    }
+
     /// A request to a path of the app.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         self.client.request(method, format!("{}{path}", self.base))

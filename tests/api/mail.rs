@@ -2,8 +2,6 @@
 
 use std::time::Duration;
 
-use civicdesk::db::{establish, DatabaseUrl};
-use diesel::RunQueryDsl;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -40,17 +38,6 @@ fn survey_link(app: &TestApp, text: &str) -> (String, String) {
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
     (format!("{}/s/{token}", app.base), token)
-}
-
-/// Runs SQL on the app's database (to let time pass for an expiry).
-async fn sql(app: &TestApp, statement: &'static str) {
-    let url = DatabaseUrl::parse(&app.db_url).unwrap();
-    tokio::task::spawn_blocking(move || {
-        let mut c = establish(&url).unwrap();
-        diesel::sql_query(statement).execute(&mut c).unwrap();
-    })
-    .await
-    .unwrap();
 }
 
 on_both_backends! {
@@ -154,7 +141,7 @@ on_both_backends! {
         assert!(ko.contains("만족도 조사"));
 
         // Fourteen days later the link has expired.
-        sql(&app, "UPDATE surveys SET expires_at = '2020-01-01 00:00:00'").await;
+        app.sql("UPDATE surveys SET expires_at = '2020-01-01 00:00:00'").await;
         problem(post(json!({"process_score": 4, "result_score": 4})).await.unwrap(), 410).await;
         problem(app.request(Method::GET, &format!("/api/v1/surveys/{token}")).send().await.unwrap(), 410).await;
         assert_eq!(app.client.get(&link).send().await.unwrap().status(), 410);
@@ -296,7 +283,7 @@ on_both_backends! {
         // A survey left unanswered gets its one reminder when it falls due.
         resolve(&app, case["id"].as_str().unwrap(), "처리했습니다").await;
         smtp.wait_for(1, |m| m.text.contains("/s/")).await;
-        sql(&app, "UPDATE outbox SET not_before = '2020-01-01 00:00:00' WHERE kind = 'survey_reminder'").await;
+        app.sql("UPDATE outbox SET not_before = '2020-01-01 00:00:00' WHERE kind = 'survey_reminder'").await;
         let both = smtp.wait_for(2, |m| m.text.contains("/s/")).await;
         assert!(both.iter().any(|m| m.text.contains("아직 만족도 조사에 응답하지 않으셨습니다")), "the reminder");
         app.stop().await;

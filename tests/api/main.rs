@@ -12,5 +12,6 @@ mod intake;
 mod mail;
 mod queues;
 mod schema;
+mod scorecards;
 mod smtp;
 mod tracking;

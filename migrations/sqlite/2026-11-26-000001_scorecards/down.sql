@@ -1,0 +1,3 @@
+DROP INDEX cases_received_stats;
+DROP INDEX cases_resolved_stats;
+DROP TABLE targets;

@@ -1,0 +1,375 @@
+//! `GET /api/v1/stats/teams`, `/stats/monthly` and `/stats/ranking`: team
+//! scorecards as JSON or, with `Accept: text/csv` (or `?format=csv`), as CSV
+//! that spreadsheet programs open with Korean names intact.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::{Datelike, Months, NaiveDate};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+use super::auth::Operator;
+use super::problem::ApiError;
+use super::scorecard::{cards, Card, Period};
+use super::AppState;
+use crate::db::types::{now, Id};
+use crate::domain::case::Kind;
+use crate::domain::catalog::Role;
+use crate::store::{self, stats::Scope};
+
+/// The longest span `monthly` reports in one request.
+const MAX_MONTHS: u32 = 120;
+
+fn bad(msg: impl Into<String>) -> ApiError {
+    ApiError::BadRequest(msg.into())
+}
+
+/// The query of every scorecard: `from`/`to` are dates for `teams` and
+/// months (`YYYY-MM`) for `monthly`; `month` is for `ranking`. A parameter an
+/// endpoint does not take is refused rather than ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatsQuery {
+    from: Option<String>,
+    to: Option<String>,
+    month: Option<String>,
+    kind: Option<String>,
+    category: Option<String>,
+    team: Option<String>,
+    format: Option<String>,
+}
+
+impl StatsQuery {
+    fn refuse(&self, names: &[&str]) -> Result<(), ApiError> {
+        for name in names {
+            let given = match *name {
+                "from" => self.from.is_some(),
+                "to" => self.to.is_some(),
+                "month" => self.month.is_some(),
+                "team" => self.team.is_some(),
+                _ => false,
+            };
+            if given {
+                return Err(bad(format!("this scorecard does not take {name}")));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn date(raw: Option<&str>, name: &str) -> Result<Option<NaiveDate>, ApiError> {
+    raw.filter(|s| !s.is_empty())
+        .map(|s| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map_err(|_| bad(format!("{name} must be a date, YYYY-MM-DD, not \"{s}\"")))
+        })
+        .transpose()
+}
+
+/// The first day of a `YYYY-MM` month.
+fn month_start(raw: &str, name: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(&format!("{raw}-01"), "%Y-%m-%d")
+        .ok()
+        .filter(|_| raw.len() == 7)
+        .ok_or_else(|| bad(format!("{name} must be a month, YYYY-MM (e.g. 2026-10), not \"{raw}\"")))
+}
+
+fn month_period(first: NaiveDate) -> Period {
+    let next = first + Months::new(1);
+    Period {
+        from: first,
+        to: next.pred_opt().unwrap_or(first),
+    }
+}
+
+fn month_name(p: &Period) -> String {
+    p.from.format("%Y-%m").to_string()
+}
+
+fn today(state: &AppState) -> NaiveDate {
+    now().with_timezone(&state.settings.timezone).date_naive()
+}
+
+fn this_month(state: &AppState) -> NaiveDate {
+    today(state).with_day(1).unwrap_or_else(|| today(state))
+}
+
+/// The scope of the filters, with the category code looked up; and whether CSV was asked for.
+struct Request {
+    scope: Scope,
+    category_code: Option<String>,
+    csv: bool,
+}
+
+fn request(op: &Operator, req: &HttpRequest, f: &StatsQuery) -> Result<Request, ApiError> {
+    op.require(&[Role::Admin, Role::Manager])?;
+    let mut scope = Scope::default();
+    if let Some(k) = f.kind.as_deref().filter(|s| !s.is_empty()) {
+        Kind::parse(k).ok_or_else(|| bad(format!("kind must be one of {}", Kind::names())))?;
+        scope.kind = Some(k.to_string());
+    }
+    if let Some(t) = f.team.as_deref().filter(|s| !s.is_empty()) {
+        scope.team = Some(Id::parse(t).ok_or_else(|| bad("team must be a team id"))?);
+    }
+    let csv = match f.format.as_deref() {
+        Some("csv") => true,
+        Some("json") => false,
+        Some(other) => return Err(bad(format!("format \"{other}\" is not one of json, csv"))),
+        None => wants_csv(req),
+    };
+    Ok(Request {
+        scope,
+        category_code: f.category.clone().filter(|s| !s.is_empty()),
+        csv,
+    })
+}
+
+/// Whether the Accept header prefers CSV to JSON.
+fn wants_csv(req: &HttpRequest) -> bool {
+    let Some(accept) = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let q_of = |wanted: &str| {
+        accept
+            .split(',')
+            .filter_map(|part| {
+                let mut bits = part.split(';').map(str::trim);
+                let media = bits.next()?;
+                (media.eq_ignore_ascii_case(wanted)).then(|| {
+                    bits.find_map(|b| b.strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                        .unwrap_or(1.0)
+                })
+            })
+            .fold(None, |best: Option<f32>, q| Some(best.map_or(q, |b| b.max(q))))
+    };
+    match (q_of("text/csv"), q_of("application/json")) {
+        (Some(c), Some(j)) => c > j,
+        (Some(c), None) => c > 0.0,
+        _ => false,
+    }
+}
+
+async fn load(state: &web::Data<AppState>, r: Request, periods: Vec<Period>) -> Result<Vec<Card>, ApiError> {
+    let settings = state.settings.clone();
+    let at = now();
+    let Request {
+        mut scope,
+        category_code,
+        ..
+    } = r;
+    state
+        .db
+        .read(move |c| {
+            if let Some(code) = &category_code {
+                let cat = store::categories::find_by_code(c, code)?
+                    .ok_or_else(|| bad(format!("no category with code \"{code}\"")))?;
+                scope.category = Some(cat.id);
+            }
+            cards(c, &settings, &scope, &periods, at).map_err(ApiError::from)
+        })
+        .await
+}
+
+/// The rows of a card, each an object with the month (when asked) and the team first.
+fn rows(card: &Card, month: bool) -> Vec<Value> {
+    card.teams
+        .iter()
+        .map(|t| {
+            let mut row = Map::new();
+            if month {
+                row.insert("month".into(), month_name(&card.period).into());
+            }
+            if let Value::Object(fields) = json!(t) {
+                row.extend(fields);
+            }
+            Value::Object(row)
+        })
+        .collect()
+}
+
+fn total_row(card: &Card, month: bool) -> Value {
+    let mut row = Map::new();
+    if month {
+        row.insert("month".into(), month_name(&card.period).into());
+    }
+    if let Value::Object(fields) = json!(card.total) {
+        row.extend(fields);
+    }
+    Value::Object(row)
+}
+
+/// `GET /api/v1/stats/teams?from=&to=`: default from the first of this month to today.
+pub async fn teams(
+    state: web::Data<AppState>,
+    op: Operator,
+    req: HttpRequest,
+    q: web::Query<StatsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    q.refuse(&["month"])?;
+    let r = request(&op, &req, &q)?;
+    let to = date(q.to.as_deref(), "to")?.unwrap_or_else(|| today(&state));
+    let from = date(q.from.as_deref(), "from")?.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
+    if from > to {
+        return Err(bad(format!("from ({from}) is after to ({to})")));
+    }
+    if (to - from).num_days() > 366 * 10 {
+        return Err(bad("from and to may be at most ten years apart"));
+    }
+    let csv = r.csv;
+    let cards = load(&state, r, vec![Period { from, to }]).await?;
+    let Some(card) = cards.first() else {
+        return Err(bad("no period"));
+    };
+    let items = rows(card, false);
+    if csv {
+        let mut all = items;
+        all.push(total_row(card, false));
+        return csv_response(&format!("teams-{from}-{to}"), &all);
+    }
+    Ok(HttpResponse::Ok().json(json!({
+        "from": from, "to": to, "items": items, "total": card.total,
+    })))
+}
+
+/// `GET /api/v1/stats/monthly?from=YYYY-MM&to=YYYY-MM`: default the last twelve months.
+pub async fn monthly(
+    state: web::Data<AppState>,
+    op: Operator,
+    req: HttpRequest,
+    q: web::Query<StatsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    q.refuse(&["month"])?;
+    let r = request(&op, &req, &q)?;
+    let to = match q.to.as_deref().filter(|s| !s.is_empty()) {
+        Some(raw) => month_start(raw, "to")?,
+        None => this_month(&state),
+    };
+    let from = match q.from.as_deref().filter(|s| !s.is_empty()) {
+        Some(raw) => month_start(raw, "from")?,
+        None => to - Months::new(11),
+    };
+    if from > to {
+        return Err(bad(format!(
+            "from ({}) is after to ({})",
+            from.format("%Y-%m"),
+            to.format("%Y-%m")
+        )));
+    }
+    let span = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32 + 1;
+    if span > MAX_MONTHS as i32 {
+        return Err(bad(format!("at most {MAX_MONTHS} months at a time")));
+    }
+    let periods: Vec<Period> = (0..span as u32).map(|i| month_period(from + Months::new(i))).collect();
+    let csv = r.csv;
+    let cards = load(&state, r, periods).await?;
+    let items: Vec<Value> = cards.iter().flat_map(|c| rows(c, true)).collect();
+    let totals: Vec<Value> = cards.iter().map(|c| total_row(c, true)).collect();
+    if csv {
+        let mut all = items;
+        all.extend(totals);
+        return csv_response(
+            &format!("monthly-{}-{}", from.format("%Y-%m"), to.format("%Y-%m")),
+            &all,
+        );
+    }
+    Ok(HttpResponse::Ok().json(json!({
+        "from": from.format("%Y-%m").to_string(),
+        "to": to.format("%Y-%m").to_string(),
+        "items": items,
+        "totals": totals,
+    })))
+}
+
+/// `GET /api/v1/stats/ranking?month=YYYY-MM`: default this month; ranked
+/// teams first, then the teams without responses by name.
+pub async fn ranking(
+    state: web::Data<AppState>,
+    op: Operator,
+    req: HttpRequest,
+    q: web::Query<StatsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    q.refuse(&["from", "to", "team"])?;
+    let r = request(&op, &req, &q)?;
+    let first = match q.month.as_deref().filter(|s| !s.is_empty()) {
+        Some(raw) => month_start(raw, "month")?,
+        None => this_month(&state),
+    };
+    let csv = r.csv;
+    let mut cards = load(&state, r, vec![month_period(first)]).await?;
+    let Some(card) = cards.first_mut() else {
+        return Err(bad("no period"));
+    };
+    // Stable: teams without a rank stay in name order after the ranked ones.
+    card.teams.sort_by_key(|t| (t.figures.rank.is_none(), t.figures.rank));
+    let items = rows(card, true);
+    if csv {
+        return csv_response(&format!("ranking-{}", first.format("%Y-%m")), &items);
+    }
+    Ok(HttpResponse::Ok().json(json!({"month": first.format("%Y-%m").to_string(), "items": items})))
+}
+
+/// Rows of objects as CSV: a byte-order mark (spreadsheet programs need it to
+/// read UTF-8), a header of the first row's keys, nested objects flattened
+/// (`team_id`, `team_name`), empty cells for nulls.
+fn csv_response(name: &str, rows: &[Value]) -> Result<HttpResponse, ApiError> {
+    fn cells(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
+        match v {
+            Value::Object(m) => {
+                for (k, v) in m {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}_{k}")
+                    };
+                    cells(&key, v, out);
+                }
+            }
+            Value::Null => out.push((prefix.into(), String::new())),
+            Value::String(s) => out.push((prefix.into(), s.clone())),
+            other => out.push((prefix.into(), other.to_string())),
+        }
+    }
+    let flat: Vec<Vec<(String, String)>> = rows
+        .iter()
+        .map(|r| {
+            let mut out = Vec::new();
+            cells("", r, &mut out);
+            out
+        })
+        .collect();
+    // The header is the widest row's keys (a total row has no team); every
+    // row is written against it.
+    let header: Vec<String> = flat
+        .iter()
+        .max_by_key(|r| r.len())
+        .map(|r| r.iter().map(|(k, _)| k.clone()).collect())
+        .unwrap_or_default();
+    let body = match csv_bytes(&header, &flat) {
+        Ok(b) => b,
+        Err(e) => return Err(ApiError::Internal(format!("csv: {e}"))),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"civicdesk-{name}.csv\""),
+        ))
+        .body(body))
+}
+
+fn csv_bytes(header: &[String], rows: &[Vec<(String, String)>]) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    w.write_record(header)?;
+    for r in rows {
+        w.write_record(header.iter().map(|k| {
+            r.iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or("")
+        }))?;
+    }
+    Ok(w.into_inner()?)
+}

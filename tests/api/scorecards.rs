@@ -1,0 +1,336 @@
+//! Scorecards on a small data set computed by hand: October 2026 in Seoul,
+//! with the holidays of Oct 3 (Sat), Oct 5 (substitute) and Oct 9, a
+//! transfer, an extension, a case received in September, an open overdue
+//! case and a team whose only survey went unanswered.
+//!
+//! Cases are taken and worked through the API; only the resolution instants
+//! are then moved back into October with SQL (the API stamps "now").
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::helpers::{grievance, problem, read, spawn_app_with, Backend, TestApp};
+use crate::on_both_backends;
+
+/// A case taken by the admin, received at a fixed past instant; phone-only
+/// citizens get no emailed survey.
+async fn case(app: &TestApp, category: &str, received_at: &str, email: bool) -> String {
+    let mut b = grievance("가로등이 꺼져 있습니다");
+    b["category"] = json!(category);
+    b["channel"] = json!("phone");
+    b["received_at"] = json!(received_at);
+    if !email {
+        b["citizen"] = json!({"name": "박시민", "phone": "010-1234-5678"});
+    }
+    let (s, c) = app.admin_json(Method::POST, "/api/v1/cases", Some(&b)).await;
+    assert_eq!(s, 201, "{c}");
+    c["id"].as_str().unwrap().to_string()
+}
+
+async fn act(app: &TestApp, id: &str, action: &str, body: Value) -> Value {
+    let (s, v) = app
+        .admin_json(Method::POST, &format!("/api/v1/cases/{id}/{action}"), Some(&body))
+        .await;
+    assert!(s == 200 || s == 201, "{action}: {s} {v}");
+    v
+}
+
+/// Resolves through the API, then moves the resolution to `at` (UTC, as stored).
+async fn resolve(app: &TestApp, id: &str, at: &str) {
+    act(app, id, "resolve", json!({"resolution": "조치했습니다."})).await;
+    app.sql(format!("UPDATE cases SET resolved_at = '{at}' WHERE id = '{id}'"))
+        .await;
+}
+
+async fn phone_answer(app: &TestApp, id: &str, process: i32, result: i32) {
+    act(
+        app,
+        id,
+        "survey",
+        json!({"process_score": process, "result_score": result, "channel": "phone"}),
+    )
+    .await;
+}
+
+fn close(v: &Value, expected: f64) -> bool {
+    v.as_f64().is_some_and(|x| (x - expected).abs() < 1e-6)
+}
+
+/// Asserts numbers (exactly for integers, closely for rates) and nulls.
+fn check(row: &Value, expected: &[(&str, Option<f64>)]) {
+    for (k, want) in expected {
+        match want {
+            None => assert!(row[k].is_null(), "{k} should be null in {row}"),
+            Some(x) => assert!(close(&row[k], *x), "{k}: expected {x}, got {} in {row}", row[k]),
+        }
+    }
+}
+
+fn team<'a>(items: &'a Value, name_part: &str) -> &'a Value {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["team"]["name"].as_str().unwrap().contains(name_part))
+        .unwrap_or_else(|| panic!("no {name_part} in {items}"))
+}
+
+async fn stats(app: &TestApp, path: &str) -> Value {
+    let (s, v) = app.admin_json(Method::GET, path, None).await;
+    assert_eq!(s, 200, "{path}: {v}");
+    v
+}
+
+/// Wilson 95% lower bounds worked out separately: p = 0.5, 0.75, 0.625 over n = 2, 2, 4.
+const WILSON_HALF_OF_2: f64 = 0.094_531_205_7;
+const WILSON_THREE_QUARTERS_OF_2: f64 = 0.197_867_455_8;
+const WILSON_FIVE_EIGHTHS_OF_4: f64 = 0.219_426_520_1;
+
+async fn october(app: &TestApp) {
+    // A (Roads): Thu Oct 1 10:00, 7 days → due Tue Oct 13 18:00 (Oct 3, 5 and 9
+    // are holidays); resolved Thu Oct 8 15:00: 5 processing days, on time; 5/4.
+    let a = case(app, "road-damage", "2026-10-01T10:00:00+09:00", true).await;
+    resolve(app, &a, "2026-10-08 06:00:00").await;
+    phone_answer(app, &a, 5, 4).await;
+    // B (Roads): Mon Oct 12 09:30 → due Tue Oct 20 18:00, extended by 5 days to
+    // Tue Oct 27 18:00; resolved Fri Oct 23 11:00: 10 days, on time by the
+    // extension; surveyed by email, no answer.
+    let b = case(app, "road-damage", "2026-10-12T09:30:00+09:00", true).await;
+    let extended = act(app, &b, "extend", json!({"business_days": 5, "reason": "현장 조사"})).await;
+    assert_eq!(extended["due_at"], "2026-10-27T18:00:00+09:00", "{extended}");
+    resolve(app, &b, "2026-10-23 02:00:00").await;
+    // C: Tue Oct 6 14:00 to Environment (noise) → due Thu Oct 15 18:00;
+    // transferred to Roads, resolved by Roads Fri Oct 16 17:00: late, 8 days; 2/1.
+    let c = case(app, "noise", "2026-10-06T14:00:00+09:00", true).await;
+    let roads = app.team_id("Roads").await;
+    act(app, &c, "transfer", json!({"team_id": roads, "reason": "도로 소관"})).await;
+    resolve(app, &c, "2026-10-16 08:00:00").await;
+    phone_answer(app, &c, 2, 1).await;
+    // I (Roads): received Tue Sep 29 10:00 (after Chuseok), resolved Fri Oct 2
+    // 10:00: 4 days, on time; a phone-only citizen: sampled for a call not yet made.
+    // I counts as a survey sent (the sample) that has no response.
+    let i = case(app, "road-damage", "2026-09-29T10:00:00+09:00", false).await;
+    resolve(app, &i, "2026-10-02 01:00:00").await;
+    // D, E, F (Environment): same-day (1 day, 4/4); next-day (2 days, 3/5);
+    // Oct 22 still open, due Oct 30: overdue.
+    let d = case(app, "waste", "2026-10-07T09:00:00+09:00", true).await;
+    resolve(app, &d, "2026-10-07 07:00:00").await;
+    phone_answer(app, &d, 4, 4).await;
+    let e = case(app, "noise", "2026-10-20T10:00:00+09:00", true).await;
+    resolve(app, &e, "2026-10-21 01:00:00").await;
+    phone_answer(app, &e, 3, 5).await;
+    case(app, "waste", "2026-10-22T10:00:00+09:00", true).await;
+    // G (Welfare): Wed Oct 14 10:00, resolved Thu Oct 15 10:00: 2 days; its
+    // survey is never answered, so Welfare is not ranked.
+    let g = case(app, "welfare-benefit", "2026-10-14T10:00:00+09:00", true).await;
+    resolve(app, &g, "2026-10-15 01:00:00").await;
+
+    // The transfer keeps how long Environment had the case, for a drill-down.
+    let (_, events) = app
+        .admin_json(Method::GET, &format!("/api/v1/cases/{c}/events"), None)
+        .await;
+    let transfer = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["type"] == "transferred")
+        .unwrap();
+    assert!(
+        transfer["data"]["from_team_working_hours"].as_f64().is_some(),
+        "{transfer}"
+    );
+    assert!(transfer["data"]["from_team_id"].is_string(), "{transfer}");
+}
+
+on_both_backends! {
+    async fn every_figure_of_a_hand_computed_month(backend) {
+        let Some(app) = spawn_app_with(backend, &[("CIVICDESK_SURVEY_SAMPLE_RATE", "1")]).await else {
+            assert!(backend == Backend::Postgres && std::env::var("CI").is_err(), "no app");
+            return;
+        };
+        let (s, _) = app
+            .admin_json(Method::PUT, "/api/v1/targets/2026/grievance", Some(&json!({"satisfaction_rate": 0.764})))
+            .await;
+        assert_eq!(s, 201);
+        october(&app).await;
+
+        let v = stats(&app, "/api/v1/stats/teams?from=2026-10-01&to=2026-10-31").await;
+        assert_eq!(v["from"], "2026-10-01");
+        let roads = team(&v["items"], "Roads");
+        check(roads, &[
+            ("received", Some(3.0)), ("resolved", Some(4.0)), ("resolved_late", Some(1.0)),
+            ("open", Some(0.0)), ("overdue", Some(0.0)), ("on_time_rate", Some(0.75)),
+            ("avg_processing_days", Some(6.75)), ("median_processing_days", Some(6.5)),
+            ("surveys_sent", Some(4.0)), ("responses", Some(2.0)), ("response_rate", Some(0.5)),
+            ("avg_score", Some(3.0)), ("avg_process_score", Some(3.5)), ("avg_result_score", Some(2.5)),
+            ("process_satisfaction_rate", Some(0.5)), ("result_satisfaction_rate", Some(0.5)),
+            ("satisfaction_rate", Some(0.5)), ("satisfaction_ci_low", Some(WILSON_HALF_OF_2)),
+            ("dissatisfied", Some(1.0)), ("target", Some(0.764)), ("target_gap", Some(0.5 - 0.764)),
+            ("rank", Some(2.0)),
+        ]);
+        let env = team(&v["items"], "Environment");
+        check(env, &[
+            ("received", Some(3.0)), ("resolved", Some(2.0)), ("resolved_late", Some(0.0)),
+            ("open", Some(1.0)), ("overdue", Some(1.0)), ("on_time_rate", Some(1.0)),
+            ("avg_processing_days", Some(1.5)), ("median_processing_days", Some(1.5)),
+            ("surveys_sent", Some(2.0)), ("responses", Some(2.0)), ("response_rate", Some(1.0)),
+            ("avg_score", Some(4.0)), ("process_satisfaction_rate", Some(0.5)),
+            ("result_satisfaction_rate", Some(1.0)), ("satisfaction_rate", Some(0.75)),
+            ("satisfaction_ci_low", Some(WILSON_THREE_QUARTERS_OF_2)), ("dissatisfied", Some(0.0)),
+            ("target_gap", Some(0.75 - 0.764)), ("rank", Some(1.0)),
+        ]);
+        let welfare = team(&v["items"], "Welfare");
+        check(welfare, &[
+            ("received", Some(1.0)), ("resolved", Some(1.0)), ("on_time_rate", Some(1.0)),
+            ("median_processing_days", Some(2.0)), ("surveys_sent", Some(1.0)), ("responses", Some(0.0)),
+            ("response_rate", Some(0.0)), ("avg_score", None), ("satisfaction_rate", None),
+            ("satisfaction_ci_low", None), ("target", Some(0.764)), ("target_gap", None), ("rank", None),
+        ]);
+        let transport = team(&v["items"], "Transport");
+        check(transport, &[
+            ("received", Some(0.0)), ("resolved", Some(0.0)), ("on_time_rate", None),
+            ("avg_processing_days", None), ("response_rate", None), ("rank", None),
+        ]);
+        check(&v["total"], &[
+            ("received", Some(7.0)), ("resolved", Some(7.0)), ("resolved_late", Some(1.0)),
+            ("open", Some(1.0)), ("overdue", Some(1.0)), ("on_time_rate", Some(6.0 / 7.0)),
+            ("avg_processing_days", Some(32.0 / 7.0)), ("median_processing_days", Some(4.0)),
+            ("surveys_sent", Some(7.0)), ("responses", Some(4.0)), ("response_rate", Some(4.0 / 7.0)),
+            ("avg_score", Some(3.5)),
+            ("process_satisfaction_rate", Some(0.5)), ("result_satisfaction_rate", Some(0.75)),
+            ("satisfaction_rate", Some(0.625)), ("satisfaction_ci_low", Some(WILSON_FIVE_EIGHTHS_OF_4)),
+            ("rank", None),
+        ]);
+
+        // Ranking: Environment, Roads, then the teams without responses.
+        let r = stats(&app, "/api/v1/stats/ranking?month=2026-10").await;
+        let items = r["items"].as_array().unwrap();
+        assert!(items[0]["team"]["name"].as_str().unwrap().contains("Environment"), "{r}");
+        assert_eq!((items[0]["rank"].clone(), items[1]["rank"].clone()), (json!(1), json!(2)));
+        assert!(items[1]["team"]["name"].as_str().unwrap().contains("Roads"));
+        assert_eq!(items[1]["responses"], 2);
+        assert!(items[2..].iter().all(|i| i["rank"].is_null() && i["responses"] == 0), "{r}");
+        assert_eq!(items[0]["month"], "2026-10");
+
+        // Month by month for one team: September has the receipt of I only.
+        let roads_id = app.team_id("Roads").await;
+        let m = stats(&app, &format!("/api/v1/stats/monthly?from=2026-09&to=2026-10&team={roads_id}")).await;
+        let rows = m["items"].as_array().unwrap();
+        assert_eq!(rows.len(), 2, "{m}");
+        assert_eq!(rows[0]["month"], "2026-09");
+        check(&rows[0], &[("received", Some(1.0)), ("resolved", Some(0.0)), ("open", Some(0.0))]);
+        assert_eq!(rows[1]["month"], "2026-10");
+        check(&rows[1], &[("received", Some(3.0)), ("resolved", Some(4.0)), ("median_processing_days", Some(6.5)), ("rank", Some(1.0))]);
+
+        // Filters: one category, one kind.
+        let waste = stats(&app, "/api/v1/stats/teams?from=2026-10-01&to=2026-10-31&category=waste").await;
+        check(team(&waste["items"], "Environment"), &[
+            ("received", Some(2.0)), ("resolved", Some(1.0)), ("open", Some(1.0)), ("avg_score", Some(4.0)),
+        ]);
+        check(&waste["total"], &[("received", Some(2.0)), ("resolved", Some(1.0))]);
+        let proposals = stats(&app, "/api/v1/stats/teams?from=2026-10-01&to=2026-10-31&kind=proposal").await;
+        check(&proposals["total"], &[("received", Some(0.0)), ("resolved", Some(0.0)), ("target", None)]);
+
+        // CSV: a BOM, a header, one row per team and the total, the same numbers.
+        let r = app
+            .admin(Method::GET, "/api/v1/stats/teams?from=2026-10-01&to=2026-10-31")
+            .header("Accept", "text/csv")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let bytes = r.bytes().await.unwrap();
+        assert_eq!(&bytes[..3], &[0xEF, 0xBB, 0xBF]);
+        let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        let header = reader.headers().unwrap().clone();
+        assert_eq!(&header[0], "team_id");
+        assert_eq!(&header[1], "team_name");
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no {name}"));
+        let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert_eq!(records.len(), v["items"].as_array().unwrap().len() + 1);
+        let roads_row = records.iter().find(|r| &r[1] == "도로관리과 (Roads)").unwrap();
+        assert_eq!(&roads_row[col("resolved")], "4");
+        assert_eq!(&roads_row[col("median_processing_days")], "6.5");
+        assert_eq!(&roads_row[col("rank")], "2");
+        let total_row = records.last().unwrap();
+        assert_eq!(&total_row[col("team_id")], "");
+        assert_eq!(&total_row[col("received")], "7");
+        let welfare_row = records.iter().find(|r| r[1].contains("Welfare")).unwrap();
+        assert_eq!(&welfare_row[col("satisfaction_rate")], "");
+
+        app.stop().await;
+    }
+
+    async fn targets_and_bad_scorecard_requests(backend) {
+        let Some(app) = spawn_app_with(backend, &[]).await else {
+            assert!(backend == Backend::Postgres && std::env::var("CI").is_err(), "no app");
+            return;
+        };
+        let (s, t) = app
+            .admin_json(Method::POST, "/api/v1/targets", Some(&json!({"year": 2026, "kind": "grievance", "satisfaction_rate": 0.764})))
+            .await;
+        assert_eq!(s, 201, "{t}");
+        let (s, _) = app
+            .admin_json(Method::PUT, "/api/v1/targets/2026/grievance", Some(&json!({"satisfaction_rate": 0.8})))
+            .await;
+        assert_eq!(s, 200, "replacing a target is not a creation");
+        let (s, _) = app
+            .admin_json(Method::PUT, "/api/v1/targets/2026/proposal", Some(&json!({"satisfaction_rate": 0.703})))
+            .await;
+        assert_eq!(s, 201);
+        let (_, list) = app.admin_json(Method::GET, "/api/v1/targets?year=2026", None).await;
+        assert_eq!(list["items"], json!([
+            {"year": 2026, "kind": "grievance", "satisfaction_rate": 0.8},
+            {"year": 2026, "kind": "proposal", "satisfaction_rate": 0.703},
+        ]));
+        // A percentage is a common slip: the error says what to send.
+        let r = app.admin(Method::POST, "/api/v1/targets")
+            .json(&json!({"year": 2026, "kind": "grievance", "satisfaction_rate": 76.4})).send().await.unwrap();
+        let p = problem(r, 422).await;
+        assert!(p["errors"][0]["message"].as_str().unwrap().contains("0.764"), "{p}");
+        let r = app.admin(Method::POST, "/api/v1/targets")
+            .json(&json!({"year": 1999, "kind": "petition", "satisfaction_rate": -0.1})).send().await.unwrap();
+        let p = problem(r, 422).await;
+        let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+        assert_eq!(fields, vec!["year", "kind", "satisfaction_rate"]);
+        let r = app.admin(Method::DELETE, "/api/v1/targets/2026/proposal").send().await.unwrap();
+        assert_eq!(r.status(), 204);
+        let r = app.admin(Method::DELETE, "/api/v1/targets/2026/proposal").send().await.unwrap();
+        problem(r, 404).await;
+        let (_, list) = app.admin_json(Method::GET, "/api/v1/targets", None).await;
+        assert_eq!(list["items"].as_array().unwrap().len(), 1, "nothing else was lost");
+
+        for path in [
+            "/api/v1/stats/ranking?month=2026-13",
+            "/api/v1/stats/ranking?month=2026-1",
+            "/api/v1/stats/teams?from=2026-10-31&to=2026-10-01",
+            "/api/v1/stats/teams?from=yesterday",
+            "/api/v1/stats/teams?kind=petition",
+            "/api/v1/stats/teams?category=no-such-code",
+            "/api/v1/stats/teams?team=42",
+            "/api/v1/stats/teams?month=2026-10",
+            "/api/v1/stats/teams?format=xlsx",
+            "/api/v1/stats/monthly?from=2016-01&to=2026-10",
+            "/api/v1/stats/monthly?from=2026-10-01",
+            "/api/v1/stats/ranking?sort=name",
+        ] {
+            let r = app.admin(Method::GET, path).send().await.unwrap();
+            let p = problem(r, 400).await;
+            assert!(!p["detail"].as_str().unwrap().is_empty(), "{path}");
+        }
+        // Scorecards are for managers and admins.
+        let roads = app.team_id("Roads").await;
+        let (_, agent) = app.operator("agent", &[&roads]).await;
+        let r = app.request(Method::GET, "/api/v1/stats/teams").bearer_auth(&agent).send().await.unwrap();
+        problem(r, 403).await;
+        let (_, manager) = app.operator("manager", &[&roads]).await;
+        let r = app.request(Method::GET, "/api/v1/stats/monthly").bearer_auth(&manager).send().await.unwrap();
+        let (s, m) = read(r).await;
+        assert_eq!(s, 200);
+        assert_eq!(m["totals"].as_array().unwrap().len(), 12, "the last twelve months by default");
+        let r = app.request(Method::GET, "/api/v1/stats/teams").send().await.unwrap();
+        problem(r, 401).await;
+        app.stop().await;
+    }
+}
