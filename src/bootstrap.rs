@@ -24,6 +24,16 @@ pub struct FirstStart {
     pub token: String,
 }
 
+impl FirstStart {
+    /// Prints the credentials, the one time they are shown.
+    pub fn print(&self) {
+        println!("civicdesk: first start: created the admin operator. These credentials are shown only once:");
+        println!("  email:    {}", self.email);
+        println!("  password: {}", self.password);
+        println!("  token:    {}", self.token);
+    }
+}
+
 /// Email of the bootstrap admin.
 pub const ADMIN_EMAIL: &str = "admin@civicdesk.local";
 

@@ -1,4 +1,4 @@
-//! The command line: `serve` (default), `migrate`, `operator create`, `token create`.
+//! The command line: `serve` (default), `migrate`, `operator create`, `token create`, `seed-demo`.
 
 use std::time::Duration;
 
@@ -34,6 +34,22 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Fill the database with a realistic demo history (to see and measure the scorecards).
+    SeedDemo(SeedDemo),
+}
+
+/// Arguments of `seed-demo`.
+#[derive(Debug, Args)]
+pub struct SeedDemo {
+    /// How many cases to add.
+    #[arg(long, default_value_t = 10_000)]
+    pub cases: u64,
+    /// Spread over this many years, ending today.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub years: u32,
+    /// Random seed: the same seed gives the same history.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
 }
 
 /// `civicdesk operator ...`.
@@ -130,6 +146,29 @@ pub fn operator_create(settings: &Settings, args: OperatorCreate) -> anyhow::Res
     if generated {
         println!("password: {password}");
     }
+    Ok(())
+}
+
+/// `civicdesk seed-demo`: seeds a first start like `serve` would, then the history.
+pub fn seed_demo(settings: &Settings, args: SeedDemo) -> anyhow::Result<()> {
+    let db =
+        Db::open(&settings.database, 2, Duration::from_secs(60)).map_err(|e| anyhow::anyhow!("DATABASE_URL: {e}"))?;
+    if let Some(first) = crate::bootstrap::first_start(&db, settings)? {
+        first.print();
+    }
+    let report = crate::demo::seed(
+        &db,
+        settings,
+        crate::demo::Options {
+            cases: args.cases,
+            years: args.years,
+            seed: args.seed,
+        },
+    )?;
+    println!(
+        "seed-demo: added {} cases, {} events and {} surveys in {:.1} s",
+        report.cases, report.events, report.surveys, report.seconds
+    );
     Ok(())
 }
 

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod credentials;
 pub mod db;
+pub mod demo;
 pub mod http;
 pub mod mail;
 pub mod startup;

@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Command::Migrate => cli::migrate(&settings),
         Command::Operator(OperatorCommand::Create(args)) => cli::operator_create(&settings, args),
         Command::Token(TokenCommand::Create { operator, name }) => cli::token_create(&settings, &operator, &name),
+        Command::SeedDemo(args) => cli::seed_demo(&settings, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -39,10 +40,7 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
         let bind = settings.bind.clone();
         let app = Application::build(settings).await?;
         if let Some(first) = &app.first_start {
-            println!("civicdesk: first start: created the admin operator. These credentials are shown only once:");
-            println!("  email:    {}", first.email);
-            println!("  password: {}", first.password);
-            println!("  token:    {}", first.token);
+            first.print();
         }
         tracing::info!("civicdesk listening on http://{bind}");
         app.run_until_stopped().await?;

@@ -22,6 +22,15 @@ impl Id {
         Id(uuid::Uuid::now_v7().hyphenated().to_string())
     }
 
+    /// A time-ordered id for an instant in the past (demo history), from given random bytes.
+    pub fn at(t: DateTime<Utc>, random: &[u8; 10]) -> Id {
+        let millis = t.timestamp_millis().max(0) as u64;
+        Id(uuid::Builder::from_unix_timestamp_millis(millis, random)
+            .into_uuid()
+            .hyphenated()
+            .to_string())
+    }
+
     /// Parses an id sent by a client; `None` when it is not a UUID.
     pub fn parse(s: &str) -> Option<Id> {
         uuid::Uuid::parse_str(s).ok().map(|u| Id(u.hyphenated().to_string()))

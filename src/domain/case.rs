@@ -79,6 +79,15 @@ impl Status {
     }
 }
 
+/// Whether an open case is past due at `now`. On hold the clock is stopped:
+/// a held case is overdue only if it already was when the hold began.
+pub fn is_overdue<T: PartialOrd>(due: T, held_since: Option<T>, now: T) -> bool {
+    match held_since {
+        Some(since) => due < since,
+        None => now > due,
+    }
+}
+
 /// Statuses counted as open, for queries.
 pub const OPEN_STATUSES: [Status; 4] = [Status::Received, Status::Assigned, Status::InProgress, Status::OnHold];
 

@@ -15,7 +15,7 @@ use crate::credentials::{new_token, token_hash};
 use crate::db::types::{now, utc, Id};
 use crate::db::{is_unique_violation, Conn};
 use crate::domain::calendar::{Calendar, Hold};
-use crate::domain::case::{Channel, Kind, Status};
+use crate::domain::case::{is_overdue, Channel, Kind, Status};
 use crate::domain::deadline::{Deadline, DeadlineUnit};
 use crate::domain::intake::{self, Intake, IntakeInput};
 use crate::domain::routing::{self, CaseFacts, CategoryKeywords, Rule};
@@ -503,9 +503,12 @@ impl Figures {
                     from: since,
                     until: None,
                 };
-                (calendar.due_after_holds(stored_due, &[running], at), stored_due < since)
+                (
+                    calendar.due_after_holds(stored_due, &[running], at),
+                    is_overdue(stored_due, Some(since), at),
+                )
             }
-            None => (stored_due, status.is_open() && at > stored_due),
+            None => (stored_due, status.is_open() && is_overdue(stored_due, None, at)),
         };
         Figures {
             processing_days: calendar.processing_days(utc(row.received_at), end, holds),

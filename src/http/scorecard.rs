@@ -7,7 +7,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::config::Settings;
-use crate::db::types::{utc, Id};
+use crate::db::types::Id;
 use crate::db::Conn;
 use crate::domain::case::Kind;
 use crate::domain::scorecard::{assign_ranks, figures, Figures, SurveyState, Tally, Targets};
@@ -72,23 +72,28 @@ pub fn cards(
 
     let holds = store::stats::holds_of_resolved(conn, start, end, scope)?;
     for r in store::stats::resolved(conn, start, end, scope)? {
-        let resolved = utc(r.resolved_at);
+        let (Some(received), Some(resolved)) = (
+            DateTime::from_timestamp(r.received, 0),
+            DateTime::from_timestamp(r.resolved, 0),
+        ) else {
+            continue;
+        };
         let day = calendar.local_date(resolved);
         let i = periods.partition_point(|p| p.to < day);
         let Some(bucket) = tallies.get_mut(i).filter(|_| periods[i].from <= day) else {
             continue;
         };
         let case_holds = holds.get(&r.id).map(Vec::as_slice).unwrap_or(&[]);
-        let days = calendar.processing_days(utc(r.received_at), resolved, case_holds);
-        let survey = match (r.survey_id, r.answered_at, r.process_score, r.result_score) {
-            (None, ..) => SurveyState::None,
-            (Some(_), Some(_), Some(p), Some(q)) => SurveyState::Answered(p, q),
-            (Some(_), ..) => SurveyState::Sent,
+        let days = calendar.processing_days(received, resolved, case_holds);
+        let survey = match (r.surveyed, r.answered, r.process_score, r.result_score) {
+            (false, ..) => SurveyState::None,
+            (true, true, Some(p), Some(q)) => SurveyState::Answered(p, q),
+            (true, ..) => SurveyState::Sent,
         };
         bucket
             .entry(r.team_id)
             .or_default()
-            .add_resolved(day.year(), &r.kind, days, r.resolved_at <= r.due_at, survey);
+            .add_resolved(day.year(), &r.kind, days, r.on_time, survey);
     }
     for (p, bucket) in periods.iter().zip(tallies.iter_mut()) {
         let received = store::stats::received(

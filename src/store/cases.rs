@@ -10,7 +10,7 @@ use crate::domain::case::OPEN_STATUSES;
 
 /// A case as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = cases, treat_none_as_null = true)]
+#[diesel(table_name = cases, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct CaseRow {
     /// Id.
     pub id: Id,
@@ -90,6 +90,14 @@ pub struct CaseRow {
 /// Adds a case.
 pub fn insert(conn: &mut Conn, row: &CaseRow) -> QueryResult<()> {
     diesel::insert_into(cases::table).values(row).execute(conn).map(drop)
+}
+
+/// Adds many cases (demo history), in statements small enough for either backend's parameter limit.
+pub fn insert_many(conn: &mut Conn, rows: &[CaseRow]) -> QueryResult<()> {
+    for chunk in rows.chunks(400) {
+        crate::on_backend!(conn, c => diesel::insert_into(cases::table).values(chunk).execute(c))?;
+    }
+    Ok(())
 }
 
 /// One case by id.
@@ -279,15 +287,21 @@ pub fn advance_notice(conn: &mut Conn, id: &Id, from: NaiveDateTime, to: NaiveDa
 /// The next receipt number of a year, `YYYY-NNNNNN`; the counter row's lock
 /// (or SQLite's single writer) keeps two intakes from sharing one.
 pub fn next_receipt_no(conn: &mut Conn, year: i32) -> QueryResult<String> {
+    let seq = reserve_receipt_numbers(conn, year, 1)?;
+    Ok(format!("{year}-{seq:06}"))
+}
+
+/// Takes `n` consecutive receipt numbers of a year; returns the first sequence number.
+pub fn reserve_receipt_numbers(conn: &mut Conn, year: i32, n: i32) -> QueryResult<i32> {
     loop {
         let bumped = diesel::update(receipt_counters::table.find(year))
-            .set(receipt_counters::last_seq.eq(receipt_counters::last_seq + 1))
+            .set(receipt_counters::last_seq.eq(receipt_counters::last_seq + n))
             .execute(conn)?;
         if bumped == 0 {
             // First case of the year; a savepoint lets a concurrent first insert win cleanly.
             let first = conn.transaction(|c| {
                 diesel::insert_into(receipt_counters::table)
-                    .values((receipt_counters::year.eq(year), receipt_counters::last_seq.eq(1)))
+                    .values((receipt_counters::year.eq(year), receipt_counters::last_seq.eq(n)))
                     .execute(c)
             });
             match first {
@@ -296,11 +310,11 @@ pub fn next_receipt_no(conn: &mut Conn, year: i32) -> QueryResult<String> {
                 Err(e) => return Err(e),
             }
         }
-        let seq: i32 = receipt_counters::table
+        let last: i32 = receipt_counters::table
             .find(year)
             .select(receipt_counters::last_seq)
             .first(conn)?;
-        return Ok(format!("{year}-{seq:06}"));
+        return Ok(last - n + 1);
     }
 }
 

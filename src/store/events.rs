@@ -9,7 +9,7 @@ use crate::db::Conn;
 
 /// One event in a case's history.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = case_events)]
+#[diesel(table_name = case_events, treat_none_as_default_value = false)]
 pub struct Event {
     /// Id (time-ordered).
     pub id: Id,
@@ -59,6 +59,14 @@ pub fn append(conn: &mut Conn, e: &Event) -> QueryResult<()> {
         .values(e)
         .execute(conn)
         .map(drop)
+}
+
+/// Appends many events (demo history).
+pub fn append_many(conn: &mut Conn, events: &[Event]) -> QueryResult<()> {
+    for chunk in events.chunks(2000) {
+        crate::on_backend!(conn, c => diesel::insert_into(case_events::table).values(chunk).execute(c))?;
+    }
+    Ok(())
 }
 
 /// A case's history in order; only the public events when `public_only`.

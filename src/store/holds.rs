@@ -22,6 +22,25 @@ pub fn start(conn: &mut Conn, case: &Id, at: NaiveDateTime) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Adds finished holds (demo history).
+pub fn insert_many(conn: &mut Conn, holds: &[(Id, NaiveDateTime, NaiveDateTime)]) -> QueryResult<()> {
+    let rows: Vec<_> = holds
+        .iter()
+        .map(|(case, from, until)| {
+            (
+                case_holds::id.eq(Id::new()),
+                case_holds::case_id.eq(case),
+                case_holds::started_at.eq(*from),
+                case_holds::ended_at.eq(Some(*until)),
+            )
+        })
+        .collect();
+    for chunk in rows.chunks(2000) {
+        crate::on_backend!(conn, c => diesel::insert_into(case_holds::table).values(chunk).execute(c))?;
+    }
+    Ok(())
+}
+
 /// Closes the open hold of a case.
 pub fn end(conn: &mut Conn, case: &Id, at: NaiveDateTime) -> QueryResult<()> {
     diesel::update(

@@ -13,6 +13,7 @@ use crate::db::schema::{case_holds, cases, surveys};
 use crate::db::types::{utc, Id};
 use crate::db::Conn;
 use crate::domain::calendar::Hold;
+use crate::domain::case::is_overdue;
 
 /// Which cases a scorecard covers besides its period.
 #[derive(Debug, Default, Clone)]
@@ -25,7 +26,9 @@ pub struct Scope {
     pub team: Option<Id>,
 }
 
-/// A case resolved in the period, with its survey if it had one.
+/// A case resolved in the period, with its survey if it had one. Instants
+/// are Unix seconds: parsing a million text timestamps (SQLite) costs more
+/// than the query itself.
 #[derive(Debug, Clone, Queryable)]
 pub struct Resolved {
     /// The case.
@@ -34,20 +37,28 @@ pub struct Resolved {
     pub team_id: Option<Id>,
     /// `grievance` or `proposal`.
     pub kind: String,
-    /// Receipt.
-    pub received_at: NaiveDateTime,
-    /// Resolution.
-    pub resolved_at: NaiveDateTime,
-    /// Due, extensions and holds included.
-    pub due_at: NaiveDateTime,
-    /// The survey, when one was sent or taken by phone.
-    pub survey_id: Option<Id>,
-    /// When the citizen answered.
-    pub answered_at: Option<NaiveDateTime>,
+    /// Receipt, Unix seconds.
+    pub received: i64,
+    /// Resolution, Unix seconds.
+    pub resolved: i64,
+    /// Resolved by its due date (extensions and holds included).
+    pub on_time: bool,
+    /// Sampled for a survey (an emailed link or a call).
+    pub surveyed: bool,
+    /// The citizen answered.
+    pub answered: bool,
     /// Process score.
     pub process_score: Option<i32>,
     /// Result score.
     pub result_score: Option<i32>,
+}
+
+/// Unix seconds of a timestamp column, computed by the database.
+fn epoch(conn: &Conn, column: &str) -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
+    diesel::dsl::sql::<diesel::sql_types::BigInt>(&match conn {
+        Conn::Pg(_) => format!("CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT)"),
+        Conn::Sqlite(_) => format!("CAST(strftime('%s', {column}) AS INTEGER)"),
+    })
 }
 
 macro_rules! scoped {
@@ -81,11 +92,11 @@ pub fn resolved(
             cases::id,
             cases::team_id,
             cases::kind,
-            cases::received_at,
-            cases::resolved_at.assume_not_null(),
-            cases::due_at,
-            surveys::id.nullable(),
-            surveys::answered_at.nullable(),
+            epoch(conn, "cases.received_at"),
+            epoch(conn, "cases.resolved_at"),
+            cases::resolved_at.le(cases::due_at.nullable()).assume_not_null(),
+            surveys::case_id.nullable().is_not_null(),
+            surveys::answered_at.nullable().is_not_null(),
             surveys::process_score.nullable(),
             surveys::result_score.nullable(),
         ))
@@ -136,41 +147,31 @@ pub fn received(
     scope: &Scope,
     now: NaiveDateTime,
 ) -> QueryResult<HashMap<Option<Id>, ReceivedCounts>> {
-    // Each count is grouped before boxing: diesel boxes a grouped select but
-    // cannot group a boxed one.
-    let in_period = cases::received_at.ge(from).and(cases::received_at.lt(until));
-    let mut count = |open_only: bool, overdue_only: bool| -> QueryResult<Vec<(Option<Id>, i64)>> {
-        let q = cases::table
-            .filter(in_period)
-            .group_by(cases::team_id)
-            .select((cases::team_id, count_star()))
-            .into_boxed();
-        let mut q = scoped!(q, scope);
-        if open_only {
-            q = q.filter(cases::is_open.eq(true));
-        }
-        if overdue_only {
-            q = q.filter(
-                cases::due_at
-                    .nullable()
-                    .lt(cases::held_since)
-                    .or(cases::held_since.is_null().and(cases::due_at.lt(now))),
-            );
-        }
-        q.load(conn)
-    };
-    let all = count(false, false)?;
-    let open = count(true, false)?;
-    let overdue = count(true, true)?;
+    // Grouped before boxing: diesel boxes a grouped select but cannot group a boxed one.
+    let q = cases::table
+        .filter(cases::received_at.ge(from))
+        .filter(cases::received_at.lt(until))
+        .group_by(cases::team_id)
+        .select((cases::team_id, count_star()))
+        .into_boxed();
+    let all: Vec<(Option<Id>, i64)> = scoped!(q, scope).load(conn)?;
+    // Open cases are few; they are read one by one (cases_open_received) and
+    // judged overdue here with the same rule as a case's `overdue`.
+    let q = cases::table
+        .filter(cases::is_open.eq(true))
+        .filter(cases::received_at.ge(from))
+        .filter(cases::received_at.lt(until))
+        .select((cases::team_id, cases::due_at, cases::held_since))
+        .into_boxed();
+    let open: Vec<(Option<Id>, NaiveDateTime, Option<NaiveDateTime>)> = scoped!(q, scope).load(conn)?;
     let mut out: HashMap<Option<Id>, ReceivedCounts> = HashMap::new();
     for (team, n) in all {
         out.entry(team).or_default().received = n;
     }
-    for (team, n) in open {
-        out.entry(team).or_default().open = n;
-    }
-    for (team, n) in overdue {
-        out.entry(team).or_default().overdue = n;
+    for (team, due, held_since) in open {
+        let counts = out.entry(team).or_default();
+        counts.open += 1;
+        counts.overdue += is_overdue(due, held_since, now) as i64;
     }
     Ok(out)
 }

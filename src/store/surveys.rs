@@ -9,7 +9,7 @@ use crate::db::Conn;
 
 /// A happy call: by email link or by phone.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = surveys, treat_none_as_null = true)]
+#[diesel(table_name = surveys, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct Survey {
     /// Id.
     pub id: Id,
@@ -42,6 +42,17 @@ pub struct Survey {
 /// Adds a survey.
 pub fn insert(conn: &mut Conn, s: &Survey) -> QueryResult<()> {
     diesel::insert_into(surveys::table).values(s).execute(conn).map(drop)
+}
+
+/// Adds many surveys and follow-ups (demo history).
+pub fn insert_many(conn: &mut Conn, surveys: &[Survey], follow_ups: &[FollowUp]) -> QueryResult<()> {
+    for chunk in surveys.chunks(1000) {
+        crate::on_backend!(conn, c => diesel::insert_into(surveys::table).values(chunk).execute(c))?;
+    }
+    for chunk in follow_ups.chunks(2000) {
+        crate::on_backend!(conn, c => diesel::insert_into(follow_ups::table).values(chunk).execute(c))?;
+    }
+    Ok(())
 }
 
 /// Saves a survey.
@@ -133,7 +144,7 @@ pub fn to_call(
 
 /// A dissatisfied citizen's follow-up.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = follow_ups, treat_none_as_null = true)]
+#[diesel(table_name = follow_ups, treat_none_as_null = true, treat_none_as_default_value = false)]
 pub struct FollowUp {
     /// Id.
     pub id: Id,

@@ -334,3 +334,79 @@ on_both_backends! {
         app.stop().await;
     }
 }
+
+/// Runs `civicdesk seed-demo` against the app's database.
+async fn seed_demo(app: &TestApp, cases: u32) {
+    let url = app.db_url.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_civicdesk"))
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", url)
+            .env(
+                "CIVICDESK_OUTBOX_DIR",
+                std::env::temp_dir().join("civicdesk-seed-outbox"),
+            )
+            .env("RUST_LOG", "warn")
+            .args(["seed-demo", "--cases", &cases.to_string(), "--years", "1"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&format!("added {cases} cases")), "{said}");
+}
+
+fn int(v: &Value, k: &str) -> i64 {
+    v[k].as_i64().unwrap_or_else(|| panic!("{k} in {v}"))
+}
+
+on_both_backends! {
+    async fn a_seeded_history_adds_up_across_every_scorecard(backend) {
+        let Some(app) = spawn_app_with(backend, &[]).await else {
+            assert!(backend == Backend::Postgres && std::env::var("CI").is_err(), "no app");
+            return;
+        };
+        seed_demo(&app, 600).await;
+        seed_demo(&app, 200).await;
+        let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Seoul).date_naive();
+        let first = today - chrono::Duration::days(400);
+        let whole = stats(&app, &format!("/api/v1/stats/teams?from={first}&to={today}")).await;
+        let total = &whole["total"];
+        assert_eq!(int(total, "received"), 800, "{total}");
+        // Most are resolved; what is not resolved is open or withdrawn.
+        assert!(int(total, "resolved") > 600 && int(total, "resolved") + int(total, "open") <= 800, "{total}");
+        assert!(int(total, "surveys_sent") > 0 && int(total, "responses") > 0, "{total}");
+        let items = whole["items"].as_array().unwrap();
+        assert_eq!(items.len(), 12, "six seeded teams and six demo ones");
+        for k in ["received", "resolved", "open", "overdue", "surveys_sent", "responses"] {
+            let sum: i64 = items.iter().map(|t| int(t, k)).sum();
+            assert_eq!(sum, int(total, k), "teams add up to the total for {k}");
+        }
+        // Month by month over the same span: the months add up to the whole.
+        let from_month = first.format("%Y-%m");
+        let m = stats(&app, &format!("/api/v1/stats/monthly?from={from_month}")).await;
+        for k in ["received", "resolved", "surveys_sent", "responses"] {
+            let sum: i64 = m["totals"].as_array().unwrap().iter().map(|t| int(t, k)).sum();
+            let (_, span) = app
+                .admin_json(Method::GET, &format!("/api/v1/stats/teams?from={from_month}-01&to={today}"), None)
+                .await;
+            assert_eq!(sum, int(&span["total"], k), "months add up for {k}");
+        }
+        // The open count is the open queue.
+        let mut open = 0;
+        let mut next = "/api/v1/cases?status=open&limit=200".to_string();
+        loop {
+            let page = stats(&app, &next).await;
+            open += page["items"].as_array().unwrap().len() as i64;
+            match page["next_cursor"].as_str() {
+                Some(c) => next = format!("/api/v1/cases?status=open&limit=200&after={c}"),
+                None => break,
+            }
+        }
+        assert_eq!(open, int(total, "open"));
+        app.stop().await;
+    }
+}

@@ -1,3 +1,4 @@
-DROP INDEX cases_received_stats;
+DROP INDEX surveys_case_scores;
+DROP INDEX cases_open_received;
 DROP INDEX cases_resolved_stats;
 DROP TABLE targets;

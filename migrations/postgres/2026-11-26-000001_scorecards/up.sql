@@ -7,7 +7,11 @@ CREATE TABLE targets (
     PRIMARY KEY (year, kind)
 );
 
--- Scorecards read a period's resolved and received cases from these indexes
--- alone (index-only scans), so a month costs the same at any table size.
+-- Scorecards read a period's resolved cases, and the open ones among those
+-- it received, from these indexes alone (index-only scans), so a month costs
+-- the same at any table size. Receipts are counted on cases_team_received.
 CREATE INDEX cases_resolved_stats ON cases (resolved_at) INCLUDE (team_id, kind, category_id, received_at, due_at, id);
-CREATE INDEX cases_received_stats ON cases (received_at) INCLUDE (team_id, kind, category_id, is_open, due_at, held_since);
+CREATE INDEX cases_open_received ON cases (is_open, received_at) INCLUDE (team_id, kind, category_id, due_at, held_since);
+
+-- A resolved case's survey, read beside it without touching the table.
+CREATE INDEX surveys_case_scores ON surveys (case_id) INCLUDE (answered_at, process_score, result_score);
