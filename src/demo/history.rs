@@ -387,21 +387,12 @@ pub fn case(w: &World, rng: &mut impl Rng, received: DateTime<Utc>, cat: &Catego
         }
         if in_sample(id.as_str(), w.sample_rate) {
             let by_email = row.citizen_email.is_some();
-            let mut s = Survey {
-                id: Id::at(resolved, &random),
-                case_id: id.clone(),
-                team_id: Some(team.clone()),
-                token_hash: by_email.then(|| token_hash(&format!("demo-survey-{id}"))),
-                channel: if by_email { "email" } else { "phone" }.into(),
-                created_at: at(resolved),
-                expires_at: by_email.then(|| at(resolved + Duration::days(w.ttl_days as i64))),
-                reminder_id: None,
-                answered_at: None,
-                answered_by: None,
-                process_score: None,
-                result_score: None,
-                comment: None,
-            };
+            let mut s = Survey::pending(Id::at(resolved, &random), id.clone(), Some(team.clone()), at(resolved));
+            if by_email {
+                s.channel = "email".into();
+                s.token_hash = Some(token_hash(&format!("demo-survey-{id}")));
+                s.expires_at = Some(at(resolved + Duration::days(w.ttl_days as i64)));
+            }
             let answers = rng.gen_bool(if by_email { 0.42 } else { 0.65 });
             let answered = resolved + Duration::minutes(rng.gen_range(60..60 * 24 * (w.ttl_days as i64).max(1)));
             if answers && answered <= w.now {

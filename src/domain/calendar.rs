@@ -110,6 +110,19 @@ impl Calendar {
             .collect()
     }
 
+    /// The start day of something received at `at`: the date its clock starts,
+    /// found without walking the office periods (scorecards ask it per case).
+    pub fn start_day(&self, at: DateTime<Utc>) -> NaiveDate {
+        let local = at.with_timezone(&self.tz);
+        let date = local.date_naive();
+        let before_close = self.periods.last().is_some_and(|&(_, end)| local.time() < end);
+        if before_close && self.is_business_day(date) {
+            date
+        } else {
+            self.business_day_on_or_after(date.succ_opt().unwrap_or(date))
+        }
+    }
+
     /// When the clock starts for something received at `at`: that instant if
     /// it is inside an office period, else the start of the next one.
     pub fn clock_start(&self, at: DateTime<Utc>) -> DateTime<Utc> {
@@ -242,7 +255,7 @@ impl Calendar {
     /// day to `until`'s date, both included, less the business days that were
     /// entirely on hold; at least 1.
     pub fn processing_days(&self, received: DateTime<Utc>, until: DateTime<Utc>, holds: &[Hold]) -> i64 {
-        let start_day = self.local_date(self.clock_start(received));
+        let start_day = self.start_day(received);
         let end_day = self.local_date(until);
         if end_day < start_day {
             return 1;
@@ -485,6 +498,17 @@ mod tests {
             cal.due_after_holds(due, &[open], kst(2026, 11, 24, 12, 0)),
             kst(2026, 11, 26, 11, 0)
         );
+    }
+
+    #[test]
+    fn start_day_is_the_date_of_the_clock_start() {
+        let cal = seoul();
+        // Every quarter hour over three weeks around the October 2026 holidays.
+        let mut t = kst(2026, 9, 28, 0, 0);
+        while t < kst(2026, 10, 19, 0, 0) {
+            assert_eq!(cal.start_day(t), cal.local_date(cal.clock_start(t)), "{t}");
+            t += Duration::minutes(15);
+        }
     }
 
     #[test]

@@ -33,21 +33,7 @@ pub fn start(ctx: &mut Ctx<'_>) -> Result<(), ApiError> {
         return Ok(());
     }
     let at = ctx.now;
-    let mut survey = Survey {
-        id: Id::new(),
-        case_id: ctx.row.id.clone(),
-        team_id: ctx.row.team_id.clone(),
-        token_hash: None,
-        channel: "phone".into(),
-        created_at: at.naive_utc(),
-        expires_at: None,
-        reminder_id: None,
-        answered_at: None,
-        answered_by: None,
-        process_score: None,
-        result_score: None,
-        comment: None,
-    };
+    let mut survey = Survey::pending(Id::new(), ctx.row.id.clone(), ctx.row.team_id.clone(), at.naive_utc());
     if ctx.row.citizen_email.is_some() {
         let token = new_token("");
         let ttl = chrono::Duration::days(settings.survey_ttl_days as i64);
@@ -375,21 +361,7 @@ pub async fn phone(
             let survey = match store::surveys::for_case(c, &case.id)? {
                 Some(s) => s,
                 None => {
-                    let s = Survey {
-                        id: Id::new(),
-                        case_id: case.id.clone(),
-                        team_id: case.team_id.clone(),
-                        token_hash: None,
-                        channel: "phone".into(),
-                        created_at: now().naive_utc(),
-                        expires_at: None,
-                        reminder_id: None,
-                        answered_at: None,
-                        answered_by: None,
-                        process_score: None,
-                        result_score: None,
-                        comment: None,
-                    };
+                    let s = Survey::pending(Id::new(), case.id.clone(), case.team_id.clone(), now().naive_utc());
                     store::surveys::insert(c, &s)?;
                     s
                 }

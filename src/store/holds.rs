@@ -60,6 +60,11 @@ pub fn for_cases(conn: &mut Conn, cases: &[Id]) -> QueryResult<HashMap<Id, Vec<H
         .order(case_holds::started_at)
         .select((case_holds::case_id, case_holds::started_at, case_holds::ended_at))
         .load(conn)?;
+    Ok(by_case(rows))
+}
+
+/// Hold rows `(case, started, ended)` gathered by case.
+pub fn by_case(rows: Vec<(Id, NaiveDateTime, Option<NaiveDateTime>)>) -> HashMap<Id, Vec<Hold>> {
     let mut out: HashMap<Id, Vec<Hold>> = HashMap::new();
     for (case, from, until) in rows {
         out.entry(case).or_default().push(Hold {
@@ -67,5 +72,5 @@ pub fn for_cases(conn: &mut Conn, cases: &[Id]) -> QueryResult<HashMap<Id, Vec<H
             until: until.map(utc),
         });
     }
-    Ok(out)
+    out
 }

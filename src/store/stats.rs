@@ -10,7 +10,7 @@ use diesel::dsl::count_star;
 use diesel::prelude::*;
 
 use crate::db::schema::{case_holds, cases, surveys};
-use crate::db::types::{utc, Id};
+use crate::db::types::Id;
 use crate::db::Conn;
 use crate::domain::calendar::Hold;
 use crate::domain::case::is_overdue;
@@ -117,15 +117,7 @@ pub fn holds_of_resolved(
         .filter(cases::resolved_at.lt(until))
         .select((case_holds::case_id, case_holds::started_at, case_holds::ended_at))
         .into_boxed();
-    let rows: Vec<(Id, NaiveDateTime, Option<NaiveDateTime>)> = scoped!(q, scope).load(conn)?;
-    let mut out: HashMap<Id, Vec<Hold>> = HashMap::new();
-    for (case, from, until) in rows {
-        out.entry(case).or_default().push(Hold {
-            from: utc(from),
-            until: until.map(utc),
-        });
-    }
-    Ok(out)
+    Ok(super::holds::by_case(scoped!(q, scope).load(conn)?))
 }
 
 /// Cases received in a period, by team.

@@ -39,6 +39,27 @@ pub struct Survey {
     pub comment: Option<String>,
 }
 
+impl Survey {
+    /// A phone survey not yet taken (an emailed one adds its link's token and expiry).
+    pub fn pending(id: Id, case_id: Id, team_id: Option<Id>, created_at: NaiveDateTime) -> Survey {
+        Survey {
+            id,
+            case_id,
+            team_id,
+            token_hash: None,
+            channel: "phone".into(),
+            created_at,
+            expires_at: None,
+            reminder_id: None,
+            answered_at: None,
+            answered_by: None,
+            process_score: None,
+            result_score: None,
+            comment: None,
+        }
+    }
+}
+
 /// Adds a survey.
 pub fn insert(conn: &mut Conn, s: &Survey) -> QueryResult<()> {
     diesel::insert_into(surveys::table).values(s).execute(conn).map(drop)
