@@ -53,10 +53,11 @@ pub struct Resolved {
     pub result_score: Option<i32>,
 }
 
-/// Unix seconds of a timestamp column, computed by the database.
+/// Unix seconds of a timestamp column, computed by the database; truncated on
+/// both (a resolution at 23:59:59.7 stays on its day).
 fn epoch(conn: &Conn, column: &str) -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
     diesel::dsl::sql::<diesel::sql_types::BigInt>(&match conn {
-        Conn::Pg(_) => format!("CAST(EXTRACT(EPOCH FROM {column}) AS BIGINT)"),
+        Conn::Pg(_) => format!("CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS BIGINT)"),
         Conn::Sqlite(_) => format!("CAST(strftime('%s', {column}) AS INTEGER)"),
     })
 }

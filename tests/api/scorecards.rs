@@ -117,7 +117,8 @@ async fn october(app: &TestApp) {
     resolve(app, &d, "2026-10-07 07:00:00").await;
     phone_answer(app, &d, 4, 4).await;
     let e = case(app, "noise", "2026-10-20T10:00:00+09:00", true).await;
-    resolve(app, &e, "2026-10-21 01:00:00").await;
+    // Resolved in the last second of Oct 21 (KST): still that day, 2 days.
+    resolve(app, &e, "2026-10-21 14:59:59.7").await;
     phone_answer(app, &e, 3, 5).await;
     case(app, "waste", "2026-10-22T10:00:00+09:00", true).await;
     // G (Welfare): Wed Oct 14 10:00, resolved Thu Oct 15 10:00: 2 days; its
@@ -258,6 +259,14 @@ on_both_backends! {
         assert_eq!(&total_row[col("received")], "7");
         let welfare_row = records.iter().find(|r| r[1].contains("Welfare")).unwrap();
         assert_eq!(&welfare_row[col("satisfaction_rate")], "");
+        // The ranking as CSV keeps its order and names its month.
+        let r = app.admin(Method::GET, "/api/v1/stats/ranking?month=2026-10&format=csv").send().await.unwrap();
+        let disposition = r.headers()["content-disposition"].to_str().unwrap().to_string();
+        assert!(disposition.contains("ranking-2026-10.csv"), "{disposition}");
+        let bytes = r.bytes().await.unwrap();
+        let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        let first = reader.records().next().unwrap().unwrap();
+        assert_eq!((&first[0], &first[2]), ("2026-10", "환경위생과 (Environment)"));
 
         app.stop().await;
     }
