@@ -145,7 +145,8 @@ pub fn receipt_time(calendar: &Calendar, date: NaiveDate, rng: &mut impl Rng) ->
         .unwrap_or_else(|| local.and_utc())
 }
 
-fn pick<'a, T>(rng: &mut impl Rng, weighted: &'a [(T, f64)]) -> &'a T {
+/// One value drawn with probability proportional to its weight.
+pub fn pick<'a, T>(rng: &mut impl Rng, weighted: &'a [(T, f64)]) -> &'a T {
     let total: f64 = weighted.iter().map(|(_, w)| w).sum();
     let mut x = rng.gen_range(0.0..total);
     for (v, w) in weighted {

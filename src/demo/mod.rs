@@ -18,7 +18,7 @@ use crate::db::types::{now, Id};
 use crate::db::{Conn, Db};
 use crate::domain::deadline::{Deadline, DeadlineUnit};
 use crate::store::{self, categories::Category, teams::Team};
-use history::{base_weight, day_weight, receipt_time, season, CategoryInfo, TeamProfile, World};
+use history::{base_weight, day_weight, pick, receipt_time, season, CategoryInfo, TeamProfile, World};
 
 /// Cases generated and written per transaction.
 const CHUNK: usize = 5000;
@@ -148,28 +148,25 @@ pub fn seed(db: &Db, settings: &Settings, opts: Options) -> anyhow::Result<Repor
     let today = world.calendar.local_date(world.now);
     let first = today - Duration::days(365 * opts.years.max(1) as i64);
     let days: Vec<chrono::NaiveDate> = first.iter_days().take_while(|d| *d <= today).collect();
-    let month_weights =
-        |m: u32| -> Vec<f64> { cats.iter().map(|k| base_weight(&k.code) * season(&k.code, m)).collect() };
-    let by_month: Vec<Vec<f64>> = (1..=12).map(month_weights).collect();
+    // Each month's categories, by index, weighted by their seasonal share.
+    let month_weights = |m: u32| -> Vec<(usize, f64)> {
+        cats.iter()
+            .enumerate()
+            .map(|(i, k)| (i, base_weight(&k.code) * season(&k.code, m)))
+            .collect()
+    };
+    let by_month: Vec<Vec<(usize, f64)>> = (1..=12).map(month_weights).collect();
     let mut cumulative = Vec::with_capacity(days.len());
     let mut sum = 0.0;
     for d in &days {
-        sum += day_weight(&world.calendar, *d) * by_month[d.month0() as usize].iter().sum::<f64>();
+        sum += day_weight(&world.calendar, *d) * by_month[d.month0() as usize].iter().map(|(_, w)| w).sum::<f64>();
         cumulative.push(sum);
     }
     let mut receipts: Vec<(chrono::DateTime<chrono::Utc>, usize)> = (0..opts.cases)
         .map(|_| {
             let x = rng.gen_range(0.0..sum);
             let day = days[cumulative.partition_point(|c| *c <= x).min(days.len() - 1)];
-            let weights = &by_month[day.month0() as usize];
-            let mut y = rng.gen_range(0.0..weights.iter().sum::<f64>());
-            let cat = weights
-                .iter()
-                .position(|w| {
-                    y -= w;
-                    y < 0.0
-                })
-                .unwrap_or(0);
+            let cat = *pick(&mut rng, &by_month[day.month0() as usize]);
             let mut t = receipt_time(&world.calendar, day, &mut rng);
             if t > world.now {
                 t = world.now - Duration::minutes(rng.gen_range(1..600));
@@ -199,7 +196,7 @@ pub fn seed(db: &Db, settings: &Settings, opts: Options) -> anyhow::Result<Repor
             .map(|(t, cat)| {
                 let year = world.calendar.local_date(*t).year();
                 let seq = next_seq.entry(year).or_insert(1);
-                let no = format!("{year}-{seq:06}");
+                let no = store::cases::receipt_no(year, *seq);
                 *seq += 1;
                 history::case(&world, &mut rng, *t, &cats[*cat], no)
             })

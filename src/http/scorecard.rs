@@ -22,6 +22,16 @@ pub struct Period {
     pub to: NaiveDate,
 }
 
+impl Period {
+    /// The stored (UTC) instants from the first day's start to the day after the last.
+    fn bounds(self, settings: &Settings) -> (chrono::NaiveDateTime, chrono::NaiveDateTime) {
+        (
+            settings.start_of_day(self.from),
+            settings.start_of_day(self.to + chrono::Days::new(1)),
+        )
+    }
+}
+
 /// A team as shown beside its figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct TeamRef {
@@ -66,8 +76,8 @@ pub fn cards(
         return Ok(Vec::new());
     };
     let calendar = settings.calendar(conn)?;
-    let start = settings.start_of_day(first.from);
-    let end = settings.start_of_day(last.to + chrono::Days::new(1));
+    let (start, _) = first.bounds(settings);
+    let (_, end) = last.bounds(settings);
     let mut tallies: Vec<HashMap<Option<Id>, Tally>> = vec![HashMap::new(); periods.len()];
 
     let holds = store::stats::holds_of_resolved(conn, start, end, scope)?;
@@ -96,13 +106,8 @@ pub fn cards(
             .add_resolved(day.year(), &r.kind, days, r.on_time, survey);
     }
     for (p, bucket) in periods.iter().zip(tallies.iter_mut()) {
-        let received = store::stats::received(
-            conn,
-            settings.start_of_day(p.from),
-            settings.start_of_day(p.to + chrono::Days::new(1)),
-            scope,
-            now.naive_utc(),
-        )?;
+        let (from, until) = p.bounds(settings);
+        let received = store::stats::received(conn, from, until, scope, now.naive_utc())?;
         for (team, n) in received {
             let t = bucket.entry(team).or_default();
             t.received = n.received;

@@ -66,12 +66,16 @@ fn date(raw: Option<&str>, name: &str) -> Result<Option<NaiveDate>, ApiError> {
         .transpose()
 }
 
-/// The first day of a `YYYY-MM` month.
-fn month_start(raw: &str, name: &str) -> Result<NaiveDate, ApiError> {
-    NaiveDate::parse_from_str(&format!("{raw}-01"), "%Y-%m-%d")
-        .ok()
-        .filter(|_| raw.len() == 7)
-        .ok_or_else(|| bad(format!("{name} must be a month, YYYY-MM (e.g. 2026-10), not \"{raw}\"")))
+/// The first day of a `YYYY-MM` month parameter, if given.
+fn month(raw: Option<&str>, name: &str) -> Result<Option<NaiveDate>, ApiError> {
+    raw.filter(|s| !s.is_empty())
+        .map(|s| {
+            NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d")
+                .ok()
+                .filter(|_| s.len() == 7)
+                .ok_or_else(|| bad(format!("{name} must be a month, YYYY-MM (e.g. 2026-10), not \"{s}\"")))
+        })
+        .transpose()
 }
 
 fn month_period(first: NaiveDate) -> Period {
@@ -91,7 +95,8 @@ fn today(state: &AppState) -> NaiveDate {
 }
 
 fn this_month(state: &AppState) -> NaiveDate {
-    today(state).with_day(1).unwrap_or_else(|| today(state))
+    let day = today(state);
+    day.with_day(1).unwrap_or(day)
 }
 
 /// The scope of the filters, with the category code looked up; and whether CSV was asked for.
@@ -195,32 +200,25 @@ async fn load(state: &web::Data<AppState>, r: Request, periods: Vec<Period>) -> 
     Ok(out)
 }
 
-/// The rows of a card, each an object with the month (when asked) and the team first.
-fn rows(card: &Card, month: bool) -> Vec<Value> {
-    card.teams
-        .iter()
-        .map(|t| {
-            let mut row = Map::new();
-            if month {
-                row.insert("month".into(), month_name(&card.period).into());
-            }
-            if let Value::Object(fields) = json!(t) {
-                row.extend(fields);
-            }
-            Value::Object(row)
-        })
-        .collect()
-}
-
-fn total_row(card: &Card, month: bool) -> Value {
+/// An object of `fields`, led by the card's month when asked.
+fn row(card: &Card, month: bool, fields: impl serde::Serialize) -> Value {
     let mut row = Map::new();
     if month {
         row.insert("month".into(), month_name(&card.period).into());
     }
-    if let Value::Object(fields) = json!(card.total) {
+    if let Value::Object(fields) = json!(fields) {
         row.extend(fields);
     }
     Value::Object(row)
+}
+
+/// The rows of a card, each with the month (when asked) and the team first.
+fn rows(card: &Card, month: bool) -> Vec<Value> {
+    card.teams.iter().map(|t| row(card, month, t)).collect()
+}
+
+fn total_row(card: &Card, month: bool) -> Value {
+    row(card, month, &card.total)
 }
 
 /// `GET /api/v1/stats/teams?from=&to=`: default from the first of this month to today.
@@ -267,14 +265,8 @@ pub async fn monthly(
     let q = q.into_inner();
     q.refuse(&["month"])?;
     let r = request(&op, &req, &q)?;
-    let to = match q.to.as_deref().filter(|s| !s.is_empty()) {
-        Some(raw) => month_start(raw, "to")?,
-        None => this_month(&state),
-    };
-    let from = match q.from.as_deref().filter(|s| !s.is_empty()) {
-        Some(raw) => month_start(raw, "from")?,
-        None => to - Months::new(11),
-    };
+    let to = month(q.to.as_deref(), "to")?.unwrap_or_else(|| this_month(&state));
+    let from = month(q.from.as_deref(), "from")?.unwrap_or_else(|| to - Months::new(11));
     if from > to {
         return Err(bad(format!(
             "from ({}) is after to ({})",
@@ -318,10 +310,7 @@ pub async fn ranking(
     let q = q.into_inner();
     q.refuse(&["from", "to", "team"])?;
     let r = request(&op, &req, &q)?;
-    let first = match q.month.as_deref().filter(|s| !s.is_empty()) {
-        Some(raw) => month_start(raw, "month")?,
-        None => this_month(&state),
-    };
+    let first = month(q.month.as_deref(), "month")?.unwrap_or_else(|| this_month(&state));
     let csv = r.csv;
     let mut cards = load(&state, r, vec![month_period(first)]).await?;
     let Some(card) = cards.first_mut() else {
@@ -372,10 +361,7 @@ fn csv_response(name: &str, rows: &[Value]) -> Result<HttpResponse, ApiError> {
         .max_by_key(|r| r.len())
         .map(|r| r.iter().map(|(k, _)| k.clone()).collect())
         .unwrap_or_default();
-    let body = match csv_bytes(&header, &flat) {
-        Ok(b) => b,
-        Err(e) => return Err(ApiError::Internal(format!("csv: {e}"))),
-    };
+    let body = csv_bytes(&header, &flat).map_err(|e| ApiError::Internal(format!("csv: {e}")))?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((

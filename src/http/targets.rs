@@ -56,7 +56,7 @@ fn validated(input: TargetInput) -> Result<Target, ApiError> {
     let kind = e.one_of("kind", input.kind.as_deref(), Kind::parse, &Kind::names());
     match input.satisfaction_rate {
         None => e.add("satisfaction_rate", "is required: a fraction, e.g. 0.764 for 76.4%"),
-        Some(r) if (1.0..=100.0).contains(&r) && r > 1.0 => e.add(
+        Some(r) if r > 1.0 && r <= 100.0 => e.add(
             "satisfaction_rate",
             format!("is a fraction from 0 to 1: send {} for {r}%", r / 100.0),
         ),

@@ -287,8 +287,12 @@ pub fn advance_notice(conn: &mut Conn, id: &Id, from: NaiveDateTime, to: NaiveDa
 /// The next receipt number of a year, `YYYY-NNNNNN`; the counter row's lock
 /// (or SQLite's single writer) keeps two intakes from sharing one.
 pub fn next_receipt_no(conn: &mut Conn, year: i32) -> QueryResult<String> {
-    let seq = reserve_receipt_numbers(conn, year, 1)?;
-    Ok(format!("{year}-{seq:06}"))
+    Ok(receipt_no(year, reserve_receipt_numbers(conn, year, 1)?))
+}
+
+/// The receipt number of a year's `seq`th case, `YYYY-NNNNNN`.
+pub fn receipt_no(year: i32, seq: i32) -> String {
+    format!("{year}-{seq:06}")
 }
 
 /// Takes `n` consecutive receipt numbers of a year; returns the first sequence number.

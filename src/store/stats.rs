@@ -1,7 +1,7 @@
 //! Scorecard reads over `cases` with their surveys and holds. Nothing here is
-//! a summary: every figure is read from the cases themselves through the
-//! covering indexes `cases_resolved_stats` and `cases_received_stats`, so
-//! scorecards can never disagree with the cases.
+//! a summary: every figure is read from the cases themselves (through the
+//! covering indexes `cases_resolved_stats`, `cases_open_received` and
+//! `surveys_case_scores`), so scorecards can never disagree with the cases.
 
 use std::collections::HashMap;
 

@@ -75,7 +75,8 @@ fn team<'a>(items: &'a Value, name_part: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {name_part} in {items}"))
 }
 
-async fn stats(app: &TestApp, path: &str) -> Value {
+/// GETs as the admin, asserting 200.
+async fn get_ok(app: &TestApp, path: &str) -> Value {
     let (s, v) = app.admin_json(Method::GET, path, None).await;
     assert_eq!(s, 200, "{path}: {v}");
     v
@@ -155,7 +156,7 @@ on_both_backends! {
         assert_eq!(s, 201);
         october(&app).await;
 
-        let v = stats(&app, "/api/v1/stats/teams?from=2026-10-01&to=2026-10-31").await;
+        let v = get_ok(&app, "/api/v1/stats/teams?from=2026-10-01&to=2026-10-31").await;
         assert_eq!(v["from"], "2026-10-01");
         let roads = team(&v["items"], "Roads");
         check(roads, &[
@@ -204,7 +205,7 @@ on_both_backends! {
         ]);
 
         // Ranking: Environment, Roads, then the teams without responses.
-        let r = stats(&app, "/api/v1/stats/ranking?month=2026-10").await;
+        let r = get_ok(&app, "/api/v1/stats/ranking?month=2026-10").await;
         let items = r["items"].as_array().unwrap();
         assert!(items[0]["team"]["name"].as_str().unwrap().contains("Environment"), "{r}");
         assert_eq!((items[0]["rank"].clone(), items[1]["rank"].clone()), (json!(1), json!(2)));
@@ -215,7 +216,7 @@ on_both_backends! {
 
         // Month by month for one team: September has the receipt of I only.
         let roads_id = app.team_id("Roads").await;
-        let m = stats(&app, &format!("/api/v1/stats/monthly?from=2026-09&to=2026-10&team={roads_id}")).await;
+        let m = get_ok(&app, &format!("/api/v1/stats/monthly?from=2026-09&to=2026-10&team={roads_id}")).await;
         let rows = m["items"].as_array().unwrap();
         assert_eq!(rows.len(), 2, "{m}");
         assert_eq!(rows[0]["month"], "2026-09");
@@ -224,12 +225,12 @@ on_both_backends! {
         check(&rows[1], &[("received", Some(3.0)), ("resolved", Some(4.0)), ("median_processing_days", Some(6.5)), ("rank", Some(1.0))]);
 
         // Filters: one category, one kind.
-        let waste = stats(&app, "/api/v1/stats/teams?from=2026-10-01&to=2026-10-31&category=waste").await;
+        let waste = get_ok(&app, "/api/v1/stats/teams?from=2026-10-01&to=2026-10-31&category=waste").await;
         check(team(&waste["items"], "Environment"), &[
             ("received", Some(2.0)), ("resolved", Some(1.0)), ("open", Some(1.0)), ("avg_score", Some(4.0)),
         ]);
         check(&waste["total"], &[("received", Some(2.0)), ("resolved", Some(1.0))]);
-        let proposals = stats(&app, "/api/v1/stats/teams?from=2026-10-01&to=2026-10-31&kind=proposal").await;
+        let proposals = get_ok(&app, "/api/v1/stats/teams?from=2026-10-01&to=2026-10-31&kind=proposal").await;
         check(&proposals["total"], &[("received", Some(0.0)), ("resolved", Some(0.0)), ("target", None)]);
 
         // CSV: a BOM, a header, one row per team and the total, the same numbers.
@@ -382,7 +383,7 @@ on_both_backends! {
         seed_demo(&app, 200).await;
         let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Seoul).date_naive();
         let first = today - chrono::Duration::days(400);
-        let whole = stats(&app, &format!("/api/v1/stats/teams?from={first}&to={today}")).await;
+        let whole = get_ok(&app, &format!("/api/v1/stats/teams?from={first}&to={today}")).await;
         let total = &whole["total"];
         assert_eq!(int(total, "received"), 800, "{total}");
         // Most are resolved; what is not resolved is open or withdrawn.
@@ -396,7 +397,7 @@ on_both_backends! {
         }
         // Month by month over the same span: the months add up to the whole.
         let from_month = first.format("%Y-%m");
-        let m = stats(&app, &format!("/api/v1/stats/monthly?from={from_month}")).await;
+        let m = get_ok(&app, &format!("/api/v1/stats/monthly?from={from_month}")).await;
         for k in ["received", "resolved", "surveys_sent", "responses"] {
             let sum: i64 = m["totals"].as_array().unwrap().iter().map(|t| int(t, k)).sum();
             let (_, span) = app
@@ -408,7 +409,7 @@ on_both_backends! {
         let mut open = 0;
         let mut next = "/api/v1/cases?status=open&limit=200".to_string();
         loop {
-            let page = stats(&app, &next).await;
+            let page = get_ok(&app, &next).await;
             open += page["items"].as_array().unwrap().len() as i64;
             match page["next_cursor"].as_str() {
                 Some(c) => next = format!("/api/v1/cases?status=open&limit=200&after={c}"),
