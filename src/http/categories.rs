@@ -5,9 +5,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::Operator;
+use super::config::Resource;
 use super::extract::{nullable, JsonBody};
 use super::problem::ApiError;
-use super::{created, items, path_id, AppState};
+use super::{created, items, AppState};
 use crate::db::types::{now, Id};
 use crate::db::Conn;
 use crate::domain::case::Kind;
@@ -25,7 +26,7 @@ pub struct DeadlineInput {
 }
 
 /// Fields a client may send; absent ones are left as they are.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryInput {
     code: Option<String>,
@@ -200,57 +201,34 @@ pub async fn create(
     Ok(created(format!("/api/v1/categories/{}", cat.id), view(&cat)))
 }
 
-/// `GET /api/v1/categories/{id}`.
-pub async fn get(state: web::Data<AppState>, _op: Operator, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let id = path_id(&path, "category")?;
-    let cat = state
-        .db
-        .read(move |c| store::categories::find(c, &id)?.ok_or_else(|| ApiError::not_found("category", id.as_str())))
-        .await?;
-    Ok(HttpResponse::Ok().json(view(&cat)))
-}
-
-/// `PATCH /api/v1/categories/{id}`.
-pub async fn update(
-    state: web::Data<AppState>,
-    op: Operator,
-    path: web::Path<String>,
-    body: JsonBody<CategoryInput>,
-) -> Result<HttpResponse, ApiError> {
-    op.require_admin()?;
-    let id = path_id(&path, "category")?;
-    let input = body.into_inner();
-    let cat = state.db.write(move |c| change(c, &id, input)).await?;
-    Ok(HttpResponse::Ok().json(view(&cat)))
-}
-
-/// `DELETE /api/v1/categories/{id}`: sets `active: false`.
-pub async fn deactivate(
-    state: web::Data<AppState>,
-    op: Operator,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    op.require_admin()?;
-    let id = path_id(&path, "category")?;
-    let input = CategoryInput {
-        code: None,
-        name: None,
-        name_en: None,
-        kind: None,
-        default_team_id: None,
-        deadline: None,
-        keywords: None,
-        description: None,
-        active: Some(false),
-    };
-    let cat = state.db.write(move |c| change(c, &id, input)).await?;
-    Ok(HttpResponse::Ok().json(view(&cat)))
-}
-
 fn change(c: &mut Conn, id: &Id, input: CategoryInput) -> Result<Category, ApiError> {
     let mut cat = store::categories::find(c, id)?.ok_or_else(|| ApiError::not_found("category", id.as_str()))?;
     apply(c, &mut cat, input, false)?;
     cat.updated_at = now().naive_utc();
     save(c, &cat, false)?;
     Ok(cat)
+}
+
+/// Categories as a configuration resource.
+pub struct Categories;
+
+impl Resource for Categories {
+    type Input = CategoryInput;
+    const WHAT: &'static str = "category";
+
+    fn show(c: &mut Conn, id: &Id) -> Result<Value, ApiError> {
+        let cat = store::categories::find(c, id)?.ok_or_else(|| ApiError::not_found("category", id.as_str()))?;
+        Ok(view(&cat))
+    }
+
+    fn change(c: &mut Conn, id: &Id, input: CategoryInput) -> Result<Value, ApiError> {
+        change(c, id, input).map(|cat| view(&cat))
+    }
+
+    fn deactivation() -> CategoryInput {
+        CategoryInput {
+            active: Some(false),
+            ..Default::default()
+        }
+    }
 }

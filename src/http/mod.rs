@@ -4,6 +4,7 @@ pub mod actions;
 pub mod auth;
 pub mod cases;
 pub mod categories;
+pub mod config;
 pub mod extract;
 pub mod holidays;
 pub mod lifecycle;

@@ -5,9 +5,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::Operator as Caller;
+use super::config::Resource;
 use super::extract::JsonBody;
 use super::problem::ApiError;
-use super::{created, items, path_id, AppState};
+use super::{created, items, AppState};
 use crate::credentials::hash_password;
 use crate::db::types::{now, Id};
 use crate::db::Conn;
@@ -163,59 +164,37 @@ pub async fn create(
     Ok(created(format!("/api/v1/operators/{}", op.id), view(&op, &teams)))
 }
 
-/// `GET /api/v1/operators/{id}`.
-pub async fn get(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
-    let id = path_id(&path, "operator")?;
-    let body = state
-        .db
-        .read(move |c| {
-            let op = store::operators::find(c, &id)?.ok_or_else(|| ApiError::not_found("operator", id.as_str()))?;
-            let teams = store::operators::team_ids(c, &id)?;
-            Ok::<_, ApiError>(view(&op, &teams))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(body))
-}
-
-/// `PATCH /api/v1/operators/{id}`.
-pub async fn update(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-    body: JsonBody<OperatorInput>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
-    let id = path_id(&path, "operator")?;
-    let input = body.into_inner();
-    let body = state.db.write(move |c| change(c, &id, input)).await?;
-    Ok(HttpResponse::Ok().json(body))
-}
-
-/// `DELETE /api/v1/operators/{id}`: sets `active: false`; their tokens stop working.
-pub async fn deactivate(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
-    let id = path_id(&path, "operator")?;
-    let input = OperatorInput {
-        active: Some(false),
-        ..Default::default()
-    };
-    let body = state.db.write(move |c| change(c, &id, input)).await?;
-    Ok(HttpResponse::Ok().json(body))
-}
-
 fn change(c: &mut Conn, id: &Id, input: OperatorInput) -> Result<Value, ApiError> {
     let mut op = store::operators::find(c, id)?.ok_or_else(|| ApiError::not_found("operator", id.as_str()))?;
     let teams = apply(c, &mut op, input, false)?;
     op.updated_at = now().naive_utc();
     let teams = save(c, &op, teams, false)?;
     Ok(view(&op, &teams))
+}
+
+/// Operators as a configuration resource (admins only); a deactivated
+/// operator's tokens stop working.
+pub struct Operators;
+
+impl Resource for Operators {
+    type Input = OperatorInput;
+    const WHAT: &'static str = "operator";
+    const ADMIN_READS: bool = true;
+
+    fn show(c: &mut Conn, id: &Id) -> Result<Value, ApiError> {
+        let op = store::operators::find(c, id)?.ok_or_else(|| ApiError::not_found("operator", id.as_str()))?;
+        let teams = store::operators::team_ids(c, id)?;
+        Ok(view(&op, &teams))
+    }
+
+    fn change(c: &mut Conn, id: &Id, input: OperatorInput) -> Result<Value, ApiError> {
+        change(c, id, input)
+    }
+
+    fn deactivation() -> OperatorInput {
+        OperatorInput {
+            active: Some(false),
+            ..Default::default()
+        }
+    }
 }

@@ -3,7 +3,7 @@
 use actix_web::web;
 
 use super::{
-    actions, cases, categories, extract, holidays, operators, ops, outbox, pages, queue, rules, stats, surveys,
+    actions, cases, categories, config, extract, holidays, operators, ops, outbox, pages, queue, rules, stats, surveys,
     targets, teams, tokens, track,
 };
 
@@ -48,9 +48,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/teams/{id}")
-                        .route(web::get().to(teams::get))
-                        .route(web::patch().to(teams::update))
-                        .route(web::delete().to(teams::deactivate)),
+                        .route(web::get().to(config::get::<teams::Teams>))
+                        .route(web::patch().to(config::update::<teams::Teams>))
+                        .route(web::delete().to(config::deactivate::<teams::Teams>)),
                 )
                 .service(
                     web::resource("/categories")
@@ -59,9 +59,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/categories/{id}")
-                        .route(web::get().to(categories::get))
-                        .route(web::patch().to(categories::update))
-                        .route(web::delete().to(categories::deactivate)),
+                        .route(web::get().to(config::get::<categories::Categories>))
+                        .route(web::patch().to(config::update::<categories::Categories>))
+                        .route(web::delete().to(config::deactivate::<categories::Categories>)),
                 )
                 .service(
                     web::resource("/routing-rules")
@@ -70,9 +70,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/routing-rules/{id}")
-                        .route(web::get().to(rules::get))
-                        .route(web::patch().to(rules::update))
-                        .route(web::delete().to(rules::deactivate)),
+                        .route(web::get().to(config::get::<rules::Rules>))
+                        .route(web::patch().to(config::update::<rules::Rules>))
+                        .route(web::delete().to(config::deactivate::<rules::Rules>)),
                 )
                 .service(
                     web::resource("/holidays")
@@ -91,9 +91,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     web::resource("/operators/{id}")
-                        .route(web::get().to(operators::get))
-                        .route(web::patch().to(operators::update))
-                        .route(web::delete().to(operators::deactivate)),
+                        .route(web::get().to(config::get::<operators::Operators>))
+                        .route(web::patch().to(config::update::<operators::Operators>))
+                        .route(web::delete().to(config::deactivate::<operators::Operators>)),
                 )
                 .service(
                     web::resource("/tokens")

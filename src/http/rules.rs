@@ -6,9 +6,10 @@ use serde_json::{json, Value};
 
 use super::auth::Operator;
 use super::categories::keywords;
+use super::config::Resource;
 use super::extract::{nullable, JsonBody};
 use super::problem::ApiError;
-use super::{created, items, path_id, AppState};
+use super::{created, items, AppState};
 use crate::db::types::{now, Id};
 use crate::db::Conn;
 use crate::domain::case::Kind;
@@ -113,50 +114,34 @@ pub async fn create(
     Ok(created(format!("/api/v1/routing-rules/{}", rule.id), view(&rule)))
 }
 
-/// `GET /api/v1/routing-rules/{id}`.
-pub async fn get(state: web::Data<AppState>, _op: Operator, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let id = path_id(&path, "routing rule")?;
-    let rule = state
-        .db
-        .read(move |c| store::rules::find(c, &id)?.ok_or_else(|| ApiError::not_found("routing rule", id.as_str())))
-        .await?;
-    Ok(HttpResponse::Ok().json(view(&rule)))
-}
-
-/// `PATCH /api/v1/routing-rules/{id}`.
-pub async fn update(
-    state: web::Data<AppState>,
-    op: Operator,
-    path: web::Path<String>,
-    body: JsonBody<RuleInput>,
-) -> Result<HttpResponse, ApiError> {
-    op.require_admin()?;
-    let id = path_id(&path, "routing rule")?;
-    let input = body.into_inner();
-    let rule = state.db.write(move |c| change(c, &id, input)).await?;
-    Ok(HttpResponse::Ok().json(view(&rule)))
-}
-
-/// `DELETE /api/v1/routing-rules/{id}`: sets `active: false`.
-pub async fn deactivate(
-    state: web::Data<AppState>,
-    op: Operator,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    op.require_admin()?;
-    let id = path_id(&path, "routing rule")?;
-    let input = RuleInput {
-        active: Some(false),
-        ..Default::default()
-    };
-    let rule = state.db.write(move |c| change(c, &id, input)).await?;
-    Ok(HttpResponse::Ok().json(view(&rule)))
-}
-
 fn change(c: &mut Conn, id: &Id, input: RuleInput) -> Result<RoutingRule, ApiError> {
     let mut rule = store::rules::find(c, id)?.ok_or_else(|| ApiError::not_found("routing rule", id.as_str()))?;
     apply(c, &mut rule, input, false)?;
     rule.updated_at = now().naive_utc();
     store::rules::update(c, &rule)?;
     Ok(rule)
+}
+
+/// Routing rules as a configuration resource.
+pub struct Rules;
+
+impl Resource for Rules {
+    type Input = RuleInput;
+    const WHAT: &'static str = "routing rule";
+
+    fn show(c: &mut Conn, id: &Id) -> Result<Value, ApiError> {
+        let rule = store::rules::find(c, id)?.ok_or_else(|| ApiError::not_found("routing rule", id.as_str()))?;
+        Ok(view(&rule))
+    }
+
+    fn change(c: &mut Conn, id: &Id, input: RuleInput) -> Result<Value, ApiError> {
+        change(c, id, input).map(|r| view(&r))
+    }
+
+    fn deactivation() -> RuleInput {
+        RuleInput {
+            active: Some(false),
+            ..Default::default()
+        }
+    }
 }

@@ -5,16 +5,17 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::Operator;
+use super::config::Resource;
 use super::extract::{nullable, JsonBody};
 use super::problem::ApiError;
-use super::{created, items, path_id, AppState};
+use super::{created, items, AppState};
 use crate::db::types::{now, Id};
 use crate::db::Conn;
 use crate::domain::validation::Errors;
 use crate::store::{self, teams::Team};
 
 /// Fields a client may send; absent ones are left as they are.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TeamInput {
     name: Option<String>,
@@ -97,52 +98,34 @@ pub async fn create(
     Ok(created(format!("/api/v1/teams/{}", team.id), view(&team)))
 }
 
-/// `GET /api/v1/teams/{id}`.
-pub async fn get(state: web::Data<AppState>, _op: Operator, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let id = path_id(&path, "team")?;
-    let team = state
-        .db
-        .read(move |c| store::teams::find(c, &id)?.ok_or_else(|| ApiError::not_found("team", id.as_str())))
-        .await?;
-    Ok(HttpResponse::Ok().json(view(&team)))
-}
-
-/// `PATCH /api/v1/teams/{id}`.
-pub async fn update(
-    state: web::Data<AppState>,
-    op: Operator,
-    path: web::Path<String>,
-    body: JsonBody<TeamInput>,
-) -> Result<HttpResponse, ApiError> {
-    op.require_admin()?;
-    let id = path_id(&path, "team")?;
-    let input = body.into_inner();
-    let team = state.db.write(move |c| change(c, &id, input)).await?;
-    Ok(HttpResponse::Ok().json(view(&team)))
-}
-
-/// `DELETE /api/v1/teams/{id}`: sets `active: false`; its cases keep pointing at it.
-pub async fn deactivate(
-    state: web::Data<AppState>,
-    op: Operator,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    op.require_admin()?;
-    let id = path_id(&path, "team")?;
-    let input = TeamInput {
-        name: None,
-        email: None,
-        triage: None,
-        active: Some(false),
-    };
-    let team = state.db.write(move |c| change(c, &id, input)).await?;
-    Ok(HttpResponse::Ok().json(view(&team)))
-}
-
 fn change(c: &mut Conn, id: &Id, input: TeamInput) -> Result<Team, ApiError> {
     let mut team = store::teams::find(c, id)?.ok_or_else(|| ApiError::not_found("team", id.as_str()))?;
     apply(&mut team, input)?;
     team.updated_at = now().naive_utc();
     save(c, &team, false)?;
     Ok(team)
+}
+
+/// Teams as a configuration resource; a deactivated team's cases keep pointing at it.
+pub struct Teams;
+
+impl Resource for Teams {
+    type Input = TeamInput;
+    const WHAT: &'static str = "team";
+
+    fn show(c: &mut Conn, id: &Id) -> Result<Value, ApiError> {
+        let team = store::teams::find(c, id)?.ok_or_else(|| ApiError::not_found("team", id.as_str()))?;
+        Ok(view(&team))
+    }
+
+    fn change(c: &mut Conn, id: &Id, input: TeamInput) -> Result<Value, ApiError> {
+        change(c, id, input).map(|t| view(&t))
+    }
+
+    fn deactivation() -> TeamInput {
+        TeamInput {
+            active: Some(false),
+            ..Default::default()
+        }
+    }
 }

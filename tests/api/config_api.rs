@@ -142,4 +142,41 @@ both_backends! {
         let r = app.admin(Method::POST, "/api/v1/tokens").json(&json!({"operator_id": uuid::Uuid::now_v7().to_string(), "name": "x"})).send().await.unwrap();
         problem(r, 422).await;
     }
+
+    async fn every_configuration_resource_reads_changes_and_deactivates_by_id(app) {
+        let roads = app.team_id("Roads").await;
+        let (_, cats) = app.admin_json(Method::GET, "/api/v1/categories", None).await;
+        let cat = cats["items"].as_array().unwrap().iter().find(|c| c["code"] == "noise").unwrap()["id"].as_str().unwrap().to_string();
+        let (s, rule) = app.admin_json(Method::POST, "/api/v1/routing-rules", Some(&json!({"position": 5, "keywords": ["맨홀"], "team_id": roads}))).await;
+        assert_eq!(s, 201, "{rule}");
+        let rule = rule["id"].as_str().unwrap().to_string();
+        let (op, _) = app.operator("agent", &[&roads]).await;
+        for (path, id, patch, field, value) in [
+            ("teams", roads.as_str(), json!({"email": "roads-desk@city.example"}), "email", json!("roads-desk@city.example")),
+            ("categories", cat.as_str(), json!({"name": "소음·진동 민원"}), "name", json!("소음·진동 민원")),
+            ("routing-rules", rule.as_str(), json!({"position": 7}), "position", json!(7)),
+            ("operators", op.as_str(), json!({"name": "김담당"}), "name", json!("김담당")),
+        ] {
+            let one = format!("/api/v1/{path}/{id}");
+            let (s, got) = app.admin_json(Method::GET, &one, None).await;
+            assert_eq!((s, got["id"].as_str()), (200, Some(id)), "{one}: {got}");
+            let (s, changed) = app.admin_json(Method::PATCH, &one, Some(&patch)).await;
+            assert_eq!((s, &changed[field]), (200, &value), "{one}: {changed}");
+            let (s, gone) = app.admin_json(Method::DELETE, &one, None).await;
+            assert_eq!((s, &gone["active"], &gone[field]), (200, &json!(false), &value), "{one}: {gone}");
+            let r = app.admin(Method::GET, &format!("/api/v1/{path}/01900000-0000-7000-8000-000000000000")).send().await.unwrap();
+            problem(r, 404).await;
+            let r = app.admin(Method::PATCH, &one).json(&json!({"no_such_field": 1})).send().await.unwrap();
+            let p = problem(r, 422).await;
+            assert_eq!(fields(&p), ["no_such_field"], "{one}");
+        }
+        // Anyone may read configuration but operators; only admins change it.
+        let (_, agent) = app.operator("agent", &[&roads]).await;
+        let r = app.request(Method::GET, &format!("/api/v1/categories/{cat}")).bearer_auth(&agent).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let r = app.request(Method::GET, &format!("/api/v1/operators/{op}")).bearer_auth(&agent).send().await.unwrap();
+        problem(r, 403).await;
+        let r = app.request(Method::DELETE, &format!("/api/v1/routing-rules/{rule}")).bearer_auth(&agent).send().await.unwrap();
+        problem(r, 403).await;
+    }
 }
