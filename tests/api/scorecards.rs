@@ -302,8 +302,18 @@ on_both_backends! {
         let r = app.admin(Method::POST, "/api/v1/targets")
             .json(&json!({"year": 1999, "kind": "petition", "satisfaction_rate": -0.1})).send().await.unwrap();
         let p = problem(r, 422).await;
-        let fields: Vec<&str> = p["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
-        assert_eq!(fields, vec!["year", "kind", "satisfaction_rate"]);
+        assert_eq!(fields(&p), vec!["year", "kind", "satisfaction_rate"]);
+        // The path names the target: a body that says otherwise, a year that is
+        // not a number or a kind that does not exist is refused.
+        let r = app.admin(Method::PUT, "/api/v1/targets/2026/proposal")
+            .json(&json!({"year": 2027, "satisfaction_rate": 0.7})).send().await.unwrap();
+        assert_eq!(fields(&problem(r, 422).await), vec!["year"]);
+        let r = app.admin(Method::PUT, "/api/v1/targets/2026/petition")
+            .json(&json!({"satisfaction_rate": 0.7})).send().await.unwrap();
+        assert_eq!(fields(&problem(r, 422).await), vec!["kind"]);
+        let r = app.admin(Method::PUT, "/api/v1/targets/next-year/proposal")
+            .json(&json!({"satisfaction_rate": 0.7})).send().await.unwrap();
+        problem(r, 404).await;
         let r = app.admin(Method::DELETE, "/api/v1/targets/2026/proposal").send().await.unwrap();
         assert_eq!(r.status(), 204);
         let r = app.admin(Method::DELETE, "/api/v1/targets/2026/proposal").send().await.unwrap();
@@ -367,6 +377,16 @@ async fn seed_demo(app: &TestApp, cases: u32) {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains(&format!("added {cases} cases")), "{said}");
+}
+
+/// The fields a 422 names, in order.
+fn fields(p: &Value) -> Vec<String> {
+    p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn int(v: &Value, k: &str) -> i64 {
