@@ -7,8 +7,8 @@ use crate::config::Settings;
 use crate::credentials::{hash_password, new_password, new_token, token_hash};
 use crate::db::types::{now, Id};
 use crate::db::{Conn, Db};
-use crate::domain::holidays::korean_public_holidays;
 use crate::http::tokens::TOKEN_PREFIX;
+use crate::service;
 use crate::store::{
     self, categories::Category, operators::Operator, rules::RoutingRule, teams::Team, tokens::ApiToken,
 };
@@ -45,9 +45,6 @@ pub fn first_start(db: &Db, settings: &Settings) -> anyhow::Result<Option<FirstS
         }
         if store::teams::list(c)?.is_empty() {
             seed_catalog(c)?;
-        }
-        if store::holidays::count(c)? == 0 {
-            seed_holidays(c)?;
         }
         let password = new_password();
         let token = match &settings.admin_token {
@@ -105,20 +102,28 @@ pub fn forget_old_idempotency_keys(db: &Db) -> anyhow::Result<usize> {
     db.write_blocking(|c| Ok::<_, anyhow::Error>(store::idempotency::purge(c, cutoff)?))
 }
 
-fn seed_holidays(c: &mut Conn) -> diesel::QueryResult<()> {
-    let at = now().naive_utc();
-    for h in korean_public_holidays(2024..=2030) {
-        store::holidays::insert(
-            c,
-            &store::holidays::Holiday {
-                date: h.date,
-                name: h.name,
-                active: true,
-                updated_at: at,
-            },
-        )?;
+/// Brings the holiday table to the law as the rules in this release state it
+/// (the first start, an upgrade, a new year): every kept year the rules have
+/// not yet been applied to, admins' own changes kept, due dates moved.
+/// Returns how many holidays changed.
+pub fn holidays_to_law(db: &Db, settings: &Settings) -> anyhow::Result<usize> {
+    let years = service::holidays::kept_years(now().with_timezone(&settings.timezone).date_naive());
+    let apply = || {
+        db.write_blocking(|c| {
+            service::holidays::apply_rules(c, settings, years.clone(), now()).map_err(crate::db::DbError::Query)
+        })
+    };
+    let changes = match apply() {
+        // Another instance applied the same rules at the same moment: its rows are ours.
+        Err(crate::db::DbError::Query(e)) if crate::db::is_unique_violation(&e) => apply(),
+        other => other,
     }
-    Ok(())
+    .map_err(|e| anyhow::anyhow!("applying the holiday rules: {e}"))?;
+    for change in &changes {
+        let what = if change.added { "added" } else { "removed" };
+        tracing::info!(date = %change.date, name = %change.name, "holiday {what} by the rules");
+    }
+    Ok(changes.len())
 }
 
 /// Six teams, twelve categories with the deadlines of RULES.md, two rules.

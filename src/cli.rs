@@ -99,8 +99,9 @@ fn open(settings: &Settings) -> anyhow::Result<Db> {
 
 /// `civicdesk migrate`.
 pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
-    open(settings)?;
-    println!("migrations are up to date");
+    let db = open(settings)?;
+    let changed = crate::bootstrap::holidays_to_law(&db, settings)?;
+    println!("migrations are up to date; the holiday rules changed {changed} holidays");
     Ok(())
 }
 
@@ -156,6 +157,7 @@ pub fn seed_demo(settings: &Settings, args: SeedDemo) -> anyhow::Result<()> {
     if let Some(first) = crate::bootstrap::first_start(&db, settings)? {
         first.print();
     }
+    crate::bootstrap::holidays_to_law(&db, settings)?;
     let report = crate::demo::seed(
         &db,
         settings,

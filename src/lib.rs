@@ -12,5 +12,6 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod mail;
+pub mod service;
 pub mod startup;
 pub mod store;

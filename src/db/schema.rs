@@ -81,6 +81,15 @@ diesel::table! {
         name -> Text,
         active -> Bool,
         updated_at -> Timestamp,
+        origin -> Text,
+    }
+}
+
+diesel::table! {
+    holiday_years (year) {
+        year -> Integer,
+        rules_version -> Integer,
+        applied_at -> Timestamp,
     }
 }
 
@@ -238,6 +247,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     categories,
     routing_rules,
     holidays,
+    holiday_years,
     receipt_counters,
     cases,
     case_events,

@@ -233,6 +233,31 @@ impl Calendar {
         }
     }
 
+    /// The due instant of a case recomputed from its facts: the deadline from
+    /// receipt, moved out by its extensions (business days) and by the working
+    /// time of its finished holds — what the actions did one by one, counted
+    /// again with this calendar's holidays.
+    pub fn due_with(
+        &self,
+        received: DateTime<Utc>,
+        deadline: Deadline,
+        extension_days: i64,
+        finished_holds: &[Hold],
+    ) -> DateTime<Utc> {
+        let held: i64 = finished_holds
+            .iter()
+            .filter_map(|h| h.until.map(|until| self.working_seconds_between(h.from, until)))
+            .sum();
+        let moved = extension_days.max(0) * self.day_seconds() + held;
+        let due = self.due_at(received, deadline);
+        // Adding nothing would give the next period's start, not the due instant itself.
+        if moved == 0 {
+            due
+        } else {
+            self.add_working_seconds(due, moved)
+        }
+    }
+
     /// Working seconds in one business day (8 hours by default).
     pub fn day_seconds(&self) -> i64 {
         self.periods.iter().map(|(s, e)| (*e - *s).num_seconds()).sum()
@@ -348,6 +373,58 @@ mod tests {
 
     fn days(n: u32) -> Deadline {
         Deadline::new(n, DeadlineUnit::Days).unwrap()
+    }
+
+    #[test]
+    fn a_grievance_across_labor_day_2026() {
+        // Tuesday 28 April 2026 at 17:55: day 1 is the 28th; 1 May (Friday) is
+        // Labor Day, 5 May Children's Day: 28, 29, 30 Apr, 4, 6, 7, 8 May.
+        let cal = seoul();
+        let received = kst(2026, 4, 28, 17, 55);
+        assert_eq!(cal.due_at(received, days(7)), kst(2026, 5, 8, 18, 0));
+        // Five days are counted in working hours: 5 min on the 28th, then 29, 30 Apr, 4, 6 May, 7 May until 17:55.
+        assert_eq!(cal.due_at(received, days(5)), kst(2026, 5, 7, 17, 55));
+    }
+
+    #[test]
+    fn a_grievance_across_constitution_day_2027() {
+        // Wednesday 14 July 2027, 10:00: 17 July is a Saturday, its substitute Monday the 19th.
+        let cal = Calendar::new(
+            chrono_tz::Asia::Seoul,
+            korean_public_holidays(2027..=2027).into_iter().map(|h| h.date),
+        );
+        let received = kst(2027, 7, 14, 10, 0);
+        // 14, 15, 16, 20, 21, 22, 23 July.
+        assert_eq!(cal.due_at(received, days(7)), kst(2027, 7, 23, 18, 0));
+        // One month from 1 July ends 31 July, a Saturday: Monday 2 August.
+        let month = Deadline::new(1, DeadlineUnit::Months).unwrap();
+        assert_eq!(cal.due_at(kst(2027, 7, 1, 10, 0), month), kst(2027, 8, 2, 18, 0));
+    }
+
+    #[test]
+    fn recomputed_due_equals_the_actions_one_by_one() {
+        let cal = seoul();
+        let received = kst(2026, 11, 2, 10, 0);
+        let deadline = days(7);
+        let hold = Hold {
+            from: kst(2026, 11, 3, 11, 0),
+            until: Some(kst(2026, 11, 4, 10, 30)),
+        };
+        let held = cal.working_seconds_between(hold.from, hold.until.unwrap());
+        let stepwise = cal.add_working_seconds(
+            cal.add_working_seconds(cal.due_at(received, deadline), held),
+            3 * 8 * 3600,
+        );
+        assert_eq!(cal.due_with(received, deadline, 3, &[hold]), stepwise);
+        // An unfinished hold is not counted (the shown due date runs with it), nor are no moves.
+        let open = Hold {
+            from: kst(2026, 11, 5, 9, 0),
+            until: None,
+        };
+        assert_eq!(
+            cal.due_with(received, deadline, 0, &[open]),
+            cal.due_at(received, deadline)
+        );
     }
 
     #[test]

@@ -1,10 +1,15 @@
-//! The Korean public holidays shipped as the default holiday table: fixed
-//! days, the lunar holidays, election days and temporary holidays, with the
-//! substitute-holiday rules of the Regulations on Holidays of Government Offices.
+//! The Korean public holidays shipped as the default holiday table, computed
+//! by rule for any year: the Regulations on Holidays of Government Offices
+//! (fixed and lunar days, substitute holidays, each rule from the year it
+//! began to apply), election days by the Public Official Election Act, and
+//! the few days the government announced by decree.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+
+use super::elections::elections_in;
+use super::lunar;
 
 /// One public holiday.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,184 +20,201 @@ pub struct Holiday {
     pub name: String,
 }
 
-/// Which weekend days give a holiday a substitute day.
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// The first year the service computes; earlier years are not shipped.
+pub const FIRST_YEAR: i32 = 2024;
+/// The last year the rules are trusted to describe (election cycles and the
+/// lunar computation both hold far longer; this only bounds requests).
+pub const LAST_YEAR: i32 = 2199;
+/// Bumped whenever a rule here changes, so that every stored year is brought
+/// to the law again on the next start (admins' own changes are kept).
+pub const RULES_VERSION: i32 = 2;
+
+/// When a holiday gives a substitute day (Regulations Art. 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Substitute {
-    /// Never (New Year's Day, Memorial Day, elections).
+    /// Never (New Year's Day, Memorial Day, elections, announced days).
     Never,
-    /// When on a Sunday or on another holiday (Seollal and Chuseok).
+    /// On a Sunday or another holiday (Seollal and Chuseok, from 2014).
     Sunday,
-    /// When on a Saturday, a Sunday or another holiday (the national days, Children's Day, Buddha's Birthday, Christmas).
+    /// On a Saturday, a Sunday or another holiday.
     Weekend,
 }
 
-/// Dates that move every year: lunar holidays and elections, per year.
-struct YearFacts {
-    year: i32,
-    seollal: (u32, u32),
-    buddha: (u32, u32),
-    chuseok: (u32, u32),
-    extra: &'static [((u32, u32), &'static str)],
+/// A holiday before substitutes: its name and when it owes a substitute.
+struct Entry {
+    date: NaiveDate,
+    name: String,
+    substitute: Substitute,
 }
 
-/// Lunar dates by the Korea Astronomy and Space Science Institute's calendar
-/// (Korean time; Seollal 2027 and 2028 differ from the Chinese calendar by a day).
-const YEARS: &[YearFacts] = &[
-    YearFacts {
-        year: 2024,
-        seollal: (2, 10),
-        buddha: (5, 15),
-        chuseok: (9, 17),
-        extra: &[
-            ((4, 10), "제22대 국회의원 선거일 (National Assembly election)"),
-            ((10, 1), "임시공휴일 국군의 날 (Armed Forces Day, temporary holiday)"),
-        ],
-    },
-    YearFacts {
-        year: 2025,
-        seollal: (1, 29),
-        buddha: (5, 5),
-        chuseok: (10, 6),
-        extra: &[
-            ((1, 27), "임시공휴일 (temporary holiday)"),
-            ((6, 3), "제21대 대통령 선거일 (presidential election)"),
-        ],
-    },
-    YearFacts {
-        year: 2026,
-        seollal: (2, 17),
-        buddha: (5, 24),
-        chuseok: (9, 25),
-        extra: &[((6, 3), "제9회 전국동시지방선거일 (local elections)")],
-    },
-    YearFacts {
-        year: 2027,
-        seollal: (2, 7),
-        buddha: (5, 13),
-        chuseok: (9, 15),
-        extra: &[],
-    },
-    YearFacts {
-        year: 2028,
-        seollal: (1, 27),
-        buddha: (5, 2),
-        chuseok: (10, 3),
-        extra: &[((4, 12), "제23대 국회의원 선거일 (National Assembly election)")],
-    },
-    YearFacts {
-        year: 2029,
-        seollal: (2, 13),
-        buddha: (5, 20),
-        chuseok: (9, 22),
-        extra: &[],
-    },
-    YearFacts {
-        year: 2030,
-        seollal: (2, 3),
-        buddha: (5, 9),
-        chuseok: (9, 12),
-        extra: &[
-            ((3, 27), "제22대 대통령 선거일 (presidential election)"),
-            ((6, 5), "제10회 전국동시지방선거일 (local elections)"),
-        ],
-    },
+/// Substitute rule of a day that began to owe one in `since`.
+fn from_year(year: i32, since: i32, rule: Substitute) -> Substitute {
+    if year >= since {
+        rule
+    } else {
+        Substitute::Never
+    }
+}
+
+/// Days the government announced by decree (temporary holidays and early
+/// elections), known when this release was made; later ones are added by an
+/// admin through the API.
+const ANNOUNCED: &[((i32, u32, u32), &str)] = &[
+    (
+        (2024, 10, 1),
+        "임시공휴일 국군의 날 (Armed Forces Day, temporary holiday)",
+    ),
+    ((2025, 1, 27), "임시공휴일 (temporary holiday)"),
+    ((2025, 6, 3), "제21대 대통령 선거일 (presidential election)"),
 ];
 
-/// The Korean public holidays of the given years that this table knows (2024–2030).
-pub fn korean_public_holidays(years: std::ops::RangeInclusive<i32>) -> Vec<Holiday> {
-    YEARS
-        .iter()
-        .filter(|y| years.contains(&y.year))
-        .flat_map(holidays_of)
-        .collect()
+/// The fixed and lunar holidays of a year, each with its substitute rule.
+fn regular_days(year: i32) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let mut push = |date: Option<NaiveDate>, name: &str, substitute: Substitute| {
+        if let Some(date) = date {
+            out.push(Entry {
+                date,
+                name: name.into(),
+                substitute,
+            });
+        }
+    };
+    let fixed = |m, d| NaiveDate::from_ymd_opt(year, m, d);
+    let national = from_year(year, 2021, Substitute::Weekend);
+    push(fixed(1, 1), "신정 (New Year's Day)", Substitute::Never);
+    push(fixed(3, 1), "삼일절 (Independence Movement Day)", national);
+    if year >= 2026 {
+        // Public Holidays Act amendment promulgated 10 February 2026.
+        let since_2027 = from_year(year, 2027, Substitute::Weekend);
+        push(fixed(5, 1), "노동절 (Labor Day)", since_2027);
+        push(fixed(7, 17), "제헌절 (Constitution Day)", since_2027);
+    }
+    push(
+        fixed(5, 5),
+        "어린이날 (Children's Day)",
+        from_year(year, 2014, Substitute::Weekend),
+    );
+    push(fixed(6, 6), "현충일 (Memorial Day)", Substitute::Never);
+    push(fixed(8, 15), "광복절 (Liberation Day)", national);
+    push(fixed(10, 3), "개천절 (National Foundation Day)", national);
+    push(fixed(10, 9), "한글날 (Hangul Day)", national);
+    push(
+        fixed(12, 25),
+        "기독탄신일 (Christmas Day)",
+        from_year(year, 2023, Substitute::Weekend),
+    );
+    push(
+        lunar::solar_date(year, 4, 8),
+        "부처님오신날 (Buddha's Birthday)",
+        from_year(year, 2023, Substitute::Weekend),
+    );
+    let three_days = from_year(year, 2014, Substitute::Sunday);
+    for (center, ko, en) in [
+        (lunar::solar_date(year, 1, 1), "설날", "Seollal"),
+        (lunar::solar_date(year, 8, 15), "추석", "Chuseok"),
+    ] {
+        let Some(center) = center else { continue };
+        push(
+            Some(center - Duration::days(1)),
+            &format!("{ko} 전날 ({en} eve)"),
+            three_days,
+        );
+        push(Some(center), &format!("{ko} ({en})"), three_days);
+        push(
+            Some(center + Duration::days(1)),
+            &format!("{ko} 다음날 (day after {en})"),
+            three_days,
+        );
+    }
+    out
 }
 
-fn holidays_of(facts: &YearFacts) -> Vec<Holiday> {
-    let y = facts.year;
-    let date = |(m, d): (u32, u32)| NaiveDate::from_ymd_opt(y, m, d).expect("valid holiday date");
-    let mut base: Vec<(NaiveDate, String, Substitute)> = vec![
-        (date((1, 1)), "신정 (New Year's Day)".into(), Substitute::Never),
-        (
-            date((3, 1)),
-            "삼일절 (Independence Movement Day)".into(),
-            Substitute::Weekend,
-        ),
-        (date((5, 5)), "어린이날 (Children's Day)".into(), Substitute::Weekend),
-        (date((6, 6)), "현충일 (Memorial Day)".into(), Substitute::Never),
-        (date((8, 15)), "광복절 (Liberation Day)".into(), Substitute::Weekend),
-        (
-            date((10, 3)),
-            "개천절 (National Foundation Day)".into(),
-            Substitute::Weekend,
-        ),
-        (date((10, 9)), "한글날 (Hangul Day)".into(), Substitute::Weekend),
-        (date((12, 25)), "기독탄신일 (Christmas Day)".into(), Substitute::Weekend),
-        (
-            date(facts.buddha),
-            "부처님오신날 (Buddha's Birthday)".into(),
-            Substitute::Weekend,
-        ),
-    ];
-    for (day, name) in [(facts.seollal, "설날 (Seollal)"), (facts.chuseok, "추석 (Chuseok)")] {
-        let center = date(day);
-        for offset in [-1i64, 0, 1] {
-            let d = center + chrono::Duration::days(offset);
-            let label = match offset {
-                -1 => format!("{name} 전날 (eve)"),
-                1 => format!("{name} 다음날 (day after)"),
-                _ => name.to_string(),
-            };
-            base.push((d, label, Substitute::Sunday));
-        }
+/// The substitute days owed by `entries` (Regulations Art. 3): each holiday
+/// whose rule is triggered — falling on a weekend day its rule names, or on a
+/// date another holiday already has — owes the first day after it that is
+/// neither a weekend day nor a holiday nor another substitute.
+fn substitutes(entries: &[Entry], taken: &BTreeSet<NaiveDate>) -> Vec<Holiday> {
+    let mut by_date: BTreeMap<NaiveDate, Vec<&Entry>> = BTreeMap::new();
+    for e in entries {
+        by_date.entry(e.date).or_default().push(e);
     }
-    for &(day, name) in facts.extra {
-        base.push((date(day), name.to_string(), Substitute::Never));
-    }
-
-    let mut by_date: BTreeMap<NaiveDate, Vec<(String, Substitute)>> = BTreeMap::new();
-    for (d, name, rule) in base {
-        by_date.entry(d).or_default().push((name, rule));
-    }
-    let taken: BTreeSet<NaiveDate> = by_date.keys().copied().collect();
-
-    // A date owes one substitute per holiday on it that is triggered: falling
-    // on a weekend day its rule names, or sharing the date with an earlier one.
-    let mut owed: Vec<NaiveDate> = Vec::new();
-    for (d, entries) in &by_date {
-        for (i, (_, rule)) in entries.iter().enumerate() {
+    let mut owed: Vec<(NaiveDate, &str)> = Vec::new();
+    for (date, on_it) in &by_date {
+        for (i, e) in on_it.iter().enumerate() {
             let weekend = matches!(
-                (rule, d.weekday()),
+                (e.substitute, date.weekday()),
                 (Substitute::Weekend, Weekday::Sat | Weekday::Sun) | (Substitute::Sunday, Weekday::Sun)
             );
-            let shared = i > 0 && *rule != Substitute::Never;
+            let shared = i > 0 && e.substitute != Substitute::Never;
             if weekend || shared {
-                owed.push(*d);
+                owed.push((*date, &e.name));
             }
         }
     }
-
-    let mut substitutes: BTreeSet<NaiveDate> = BTreeSet::new();
-    for from in owed {
-        let mut d = from.succ_opt().expect("date in range");
-        while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) || taken.contains(&d) || substitutes.contains(&d) {
-            d = d.succ_opt().expect("date in range");
+    let mut given: BTreeSet<NaiveDate> = BTreeSet::new();
+    let mut out = Vec::new();
+    for (from, name) in owed {
+        let mut d = from + Duration::days(1);
+        while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) || taken.contains(&d) || given.contains(&d) {
+            d += Duration::days(1);
         }
-        substitutes.insert(d);
+        given.insert(d);
+        let short = name.split(" (").next().unwrap_or(name);
+        let english = name.split(" (").nth(1).map(|s| s.trim_end_matches(')')).unwrap_or("");
+        out.push(Holiday {
+            date: d,
+            name: format!("대체공휴일: {short} (substitute holiday for {english})"),
+        });
+    }
+    out
+}
+
+/// The Korean public holidays of one year, by rule, sorted by date; two
+/// holidays on one date are one entry with both names.
+pub fn holidays_of_year(year: i32) -> Vec<Holiday> {
+    let mut entries = regular_days(year);
+    for &((y, m, d), name) in ANNOUNCED {
+        if y == year {
+            entries.push(Entry {
+                date: NaiveDate::from_ymd_opt(y, m, d).expect("valid announced date"),
+                name: name.into(),
+                substitute: Substitute::Never,
+            });
+        }
+    }
+    let mut taken: BTreeSet<NaiveDate> = entries.iter().map(|e| e.date).collect();
+    let subs = substitutes(&entries, &taken);
+    taken.extend(subs.iter().map(|h| h.date));
+    // Elections are placed last: §34 (2) moves them away from every other holiday.
+    for (date, election) in elections_in(year, |d| taken.contains(&d)) {
+        entries.push(Entry {
+            date,
+            name: election.name().into(),
+            substitute: Substitute::Never,
+        });
     }
 
-    let mut out: Vec<Holiday> = by_date
+    let mut names: BTreeMap<NaiveDate, Vec<String>> = BTreeMap::new();
+    for e in entries {
+        names.entry(e.date).or_default().push(e.name);
+    }
+    for s in subs {
+        names.entry(s.date).or_default().push(s.name);
+    }
+    names
         .into_iter()
-        .map(|(date, entries)| Holiday {
+        .filter(|(date, _)| date.year() == year)
+        .map(|(date, names)| Holiday {
             date,
-            name: entries.into_iter().map(|e| e.0).collect::<Vec<_>>().join(" · "),
+            name: names.join(" · "),
         })
-        .collect();
-    out.extend(substitutes.into_iter().map(|date| Holiday {
-        date,
-        name: "대체공휴일 (substitute holiday)".to_string(),
-    }));
-    out.sort_by_key(|h| h.date);
-    out
+        .collect()
+}
+
+/// The Korean public holidays of the given years, by rule.
+pub fn korean_public_holidays(years: std::ops::RangeInclusive<i32>) -> Vec<Holiday> {
+    years.flat_map(holidays_of_year).collect()
 }
 
 #[cfg(test)]
@@ -200,60 +222,222 @@ mod tests {
     use super::*;
 
     fn dates(year: i32) -> BTreeSet<NaiveDate> {
-        korean_public_holidays(year..=year)
-            .into_iter()
-            .map(|h| h.date)
-            .collect()
+        holidays_of_year(year).into_iter().map(|h| h.date).collect()
     }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
+    fn list(y: i32, days: &[(u32, u32)]) -> BTreeSet<NaiveDate> {
+        days.iter().map(|&(m, day)| d(y, m, day)).collect()
+    }
+
     #[test]
-    fn known_substitute_days_are_there() {
-        // Each of these was (or is) an official substitute holiday.
-        let expected = [
-            d(2024, 2, 12), // Seollal on Sunday
-            d(2024, 5, 6),  // Children's Day on Sunday
-            d(2025, 3, 3),  // March 1st on Saturday
-            d(2025, 5, 6),  // Children's Day and Buddha's Birthday on one day
-            d(2025, 10, 8), // Chuseok on Sunday
-            d(2026, 3, 2),
-            d(2026, 5, 25),
-            d(2026, 8, 17),
-            d(2026, 10, 5),
-            d(2027, 2, 9),
-            d(2028, 10, 5), // Chuseok on National Foundation Day
-            d(2029, 9, 24),
-        ];
-        for day in expected {
-            assert!(dates(day.year()).contains(&day), "{day} should be a holiday");
+    fn the_announced_lists_of_2024_to_2027() {
+        // The government's published holiday lists (Ministry of the Interior and Safety / KASI).
+        assert_eq!(
+            dates(2024),
+            list(
+                2024,
+                &[
+                    (1, 1),
+                    (2, 9),
+                    (2, 10),
+                    (2, 11),
+                    (2, 12),
+                    (3, 1),
+                    (4, 10),
+                    (5, 5),
+                    (5, 6),
+                    (5, 15),
+                    (6, 6),
+                    (8, 15),
+                    (9, 16),
+                    (9, 17),
+                    (9, 18),
+                    (10, 1),
+                    (10, 3),
+                    (10, 9),
+                    (12, 25)
+                ]
+            )
+        );
+        assert_eq!(
+            dates(2025),
+            list(
+                2025,
+                &[
+                    (1, 1),
+                    (1, 27),
+                    (1, 28),
+                    (1, 29),
+                    (1, 30),
+                    (3, 1),
+                    (3, 3),
+                    (5, 5),
+                    (5, 6),
+                    (6, 3),
+                    (6, 6),
+                    (8, 15),
+                    (10, 3),
+                    (10, 5),
+                    (10, 6),
+                    (10, 7),
+                    (10, 8),
+                    (10, 9),
+                    (12, 25)
+                ]
+            )
+        );
+        assert_eq!(
+            dates(2026),
+            list(
+                2026,
+                &[
+                    (1, 1),
+                    (2, 16),
+                    (2, 17),
+                    (2, 18),
+                    (3, 1),
+                    (3, 2),
+                    (5, 1),
+                    (5, 5),
+                    (5, 24),
+                    (5, 25),
+                    (6, 3),
+                    (6, 6),
+                    (7, 17),
+                    (8, 15),
+                    (8, 17),
+                    (9, 24),
+                    (9, 25),
+                    (9, 26),
+                    (10, 3),
+                    (10, 5),
+                    (10, 9),
+                    (12, 25)
+                ]
+            )
+        );
+        assert_eq!(
+            dates(2027),
+            list(
+                2027,
+                &[
+                    (1, 1),
+                    (2, 6),
+                    (2, 7),
+                    (2, 8),
+                    (2, 9),
+                    (3, 1),
+                    (5, 1),
+                    (5, 3),
+                    (5, 5),
+                    (5, 13),
+                    (6, 6),
+                    (7, 17),
+                    (7, 19),
+                    (8, 15),
+                    (8, 16),
+                    (9, 14),
+                    (9, 15),
+                    (9, 16),
+                    (10, 3),
+                    (10, 4),
+                    (10, 9),
+                    (10, 11),
+                    (12, 25),
+                    (12, 27)
+                ]
+            )
+        );
+    }
+
+    #[test]
+    fn labor_day_and_constitution_day_from_2026_with_substitutes_from_2027() {
+        assert!(!dates(2025).contains(&d(2025, 5, 1)));
+        assert!(!dates(2025).contains(&d(2025, 7, 17)));
+        // 1 May 2027 is a Saturday → Monday 3 May; 17 July 2027 → Monday 19 July.
+        assert!(dates(2027).contains(&d(2027, 5, 3)));
+        assert!(dates(2027).contains(&d(2027, 7, 19)));
+        // 17 July 2032 is a Saturday, 1 May 2033 a Sunday.
+        assert!(dates(2032).contains(&d(2032, 7, 19)));
+        assert!(dates(2033).contains(&d(2033, 5, 2)));
+    }
+
+    #[test]
+    fn seollal_and_chuseok_take_a_substitute_for_sunday_not_saturday() {
+        // Seollal 2024 ran Fri–Sun: Monday 12 Feb. Chuseok 2026 ends on Saturday 26 Sep: none.
+        assert!(dates(2024).contains(&d(2024, 2, 12)));
+        assert!(!dates(2026).contains(&d(2026, 9, 28)));
+        // Chuseok 2025 (5–7 Oct) began on a Sunday: Wednesday 8 Oct, after Hangul Day's eve.
+        assert!(dates(2025).contains(&d(2025, 10, 8)));
+    }
+
+    #[test]
+    fn seollal_and_chuseok_overlapping_another_holiday() {
+        // Chuseok 2028 (2–4 Oct) takes in National Foundation Day: Thursday 5 Oct.
+        let h = dates(2028);
+        assert!(h.contains(&d(2028, 10, 5)));
+        assert!(!h.contains(&d(2028, 10, 6)));
+    }
+
+    #[test]
+    fn childrens_day_on_a_weekend_or_with_buddhas_birthday() {
+        assert!(dates(2024).contains(&d(2024, 5, 6))); // Sunday
+        assert!(dates(2025).contains(&d(2025, 5, 6))); // with Buddha's Birthday
+        assert!(dates(2029).contains(&d(2029, 5, 7))); // Saturday
+    }
+
+    #[test]
+    fn national_days_on_a_weekend_from_2021() {
+        assert!(dates(2025).contains(&d(2025, 3, 3))); // 1 March on a Saturday
+        assert!(dates(2026).contains(&d(2026, 8, 17))); // 15 August on a Saturday
+        assert!(dates(2027).contains(&d(2027, 10, 11))); // Hangul Day on a Saturday
+    }
+
+    #[test]
+    fn buddhas_birthday_and_christmas_from_2023() {
+        assert!(dates(2026).contains(&d(2026, 5, 25))); // Buddha's Birthday on a Sunday
+        assert!(dates(2027).contains(&d(2027, 12, 27))); // Christmas on a Saturday
+    }
+
+    #[test]
+    fn new_years_day_and_memorial_day_never_take_one() {
+        // Memorial Day 2026 is a Saturday, New Year's Day 2028 a Saturday.
+        assert!(!dates(2026).contains(&d(2026, 6, 8)));
+        assert!(!dates(2028).contains(&d(2028, 1, 3)));
+    }
+
+    #[test]
+    fn elections_by_the_statute() {
+        assert!(dates(2028).contains(&d(2028, 4, 12)));
+        assert!(dates(2030).contains(&d(2030, 3, 27)));
+        // Moved a week: the day after 5 June 2030 is Memorial Day.
+        assert!(dates(2030).contains(&d(2030, 6, 12)));
+        assert!(!dates(2030).contains(&d(2030, 6, 5)));
+        assert!(dates(2032).contains(&d(2032, 4, 14)));
+        assert!(dates(2035).contains(&d(2035, 3, 28)));
+    }
+
+    #[test]
+    fn every_year_to_2050_and_beyond_has_its_lunar_holidays() {
+        for year in FIRST_YEAR..=2060 {
+            let h = holidays_of_year(year);
+            assert!((15..=28).contains(&h.len()), "{year}: {}", h.len());
+            for name in ["설날 (Seollal)", "추석 (Chuseok)", "부처님오신날 (Buddha's Birthday)"] {
+                let found = h.iter().filter(|x| x.name.split(" · ").any(|n| n == name)).count();
+                assert_eq!(found, 1, "{name} in {year}");
+            }
+            assert!(h.windows(2).all(|w| w[0].date < w[1].date), "{year} sorted");
         }
     }
 
     #[test]
-    fn no_substitute_for_saturday_chuseok_or_memorial_day() {
-        // Chuseok 2026 ends on Saturday Sep 26; Memorial Day 2026 is a Saturday.
-        let h = dates(2026);
-        assert!(!h.contains(&d(2026, 9, 28)));
-        assert!(!h.contains(&d(2026, 6, 8)));
-    }
-
-    #[test]
-    fn chuseok_2025_runs_october_3_to_9() {
-        let h = dates(2025);
-        for day in [3, 6, 7, 8, 9] {
-            assert!(h.contains(&d(2025, 10, day)), "Oct {day}");
-        }
-        assert!(!h.contains(&d(2025, 10, 10)));
-    }
-
-    #[test]
-    fn every_year_has_about_fifteen_to_twenty_holidays() {
-        for year in 2024..=2030 {
-            let n = dates(year).len();
-            assert!((15..=22).contains(&n), "{year}: {n}");
-        }
+    fn names_say_what_a_substitute_replaces() {
+        let h = holidays_of_year(2027);
+        let may3 = h.iter().find(|x| x.date == d(2027, 5, 3)).unwrap();
+        assert_eq!(may3.name, "대체공휴일: 노동절 (substitute holiday for Labor Day)");
     }
 }

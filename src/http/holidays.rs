@@ -10,9 +10,9 @@ use super::extract::JsonBody;
 use super::problem::ApiError;
 use super::{created, items, AppState};
 use crate::db::types::now;
-use crate::db::Conn;
 use crate::domain::validation::Errors;
-use crate::store::{self, holidays::Holiday};
+use crate::service;
+use crate::store::{self, holidays::Holiday, holidays::LAW};
 
 /// Fields a client may send.
 #[derive(Debug, Default, Deserialize)]
@@ -30,7 +30,8 @@ pub struct HolidayQuery {
 }
 
 fn view(h: &Holiday) -> Value {
-    json!({"date": h.date, "name": h.name, "active": h.active})
+    let source = if h.origin == LAW { "rules" } else { "admin" };
+    json!({"date": h.date, "name": h.name, "active": h.active, "source": source})
 }
 
 fn date_of(raw: &str) -> Result<NaiveDate, ApiError> {
@@ -38,21 +39,34 @@ fn date_of(raw: &str) -> Result<NaiveDate, ApiError> {
         .map_err(|_| ApiError::NotFound(format!("no holiday on \"{raw}\" (dates are YYYY-MM-DD)")))
 }
 
-/// `GET /api/v1/holidays?year=2026`.
+/// `GET /api/v1/holidays?year=2045`: a year never asked for gets its rules applied first.
 pub async fn list(
     state: web::Data<AppState>,
     _op: Operator,
     q: web::Query<HolidayQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let year = q.year;
-    let all = state
-        .db
-        .read(move |c| store::holidays::list(c, year).map_err(ApiError::from))
-        .await?;
+    let settings = state.settings.clone();
+    let all = match year {
+        // Reading a year already kept needs no writer.
+        None => {
+            state
+                .db
+                .read(move |c| store::holidays::list(c, None).map_err(ApiError::from))
+                .await?
+        }
+        Some(_) => {
+            state
+                .db
+                .write(move |c| service::holidays::list(c, &settings, year, now()).map_err(ApiError::from))
+                .await?
+        }
+    };
     Ok(HttpResponse::Ok().json(items(all.iter().map(view).collect())))
 }
 
-/// `POST /api/v1/holidays`: 409 when the date already has one.
+/// `POST /api/v1/holidays`: 409 when the date already has one; open cases
+/// whose deadline runs over it get their due date moved.
 pub async fn create(
     state: web::Data<AppState>,
     op: Operator,
@@ -69,23 +83,11 @@ pub async fn create(
     let (Some(date), Some(name)) = (input.date, name) else {
         return Err(ApiError::field("body", "is incomplete"));
     };
-    let h = Holiday {
-        date,
-        name,
-        active: input.active.unwrap_or(true),
-        updated_at: now().naive_utc(),
-    };
+    let active = input.active.unwrap_or(true);
+    let settings = state.settings.clone();
     let h = state
         .db
-        .write(move |c| {
-            if store::holidays::find(c, date)?.is_some() {
-                return Err(ApiError::Conflict(format!(
-                    "{date} is already a holiday; PATCH /api/v1/holidays/{date} to change it"
-                )));
-            }
-            store::holidays::insert(c, &h)?;
-            Ok(h)
-        })
+        .write(move |c| service::holidays::add(c, &settings, date, name, active, now()).map_err(ApiError::from))
         .await?;
     Ok(created(format!("/api/v1/holidays/{}", h.date), view(&h)))
 }
@@ -106,7 +108,18 @@ pub async fn update(
             "is the key and cannot change; deactivate this one and create another",
         ));
     }
-    let h = state.db.write(move |c| change(c, date, input)).await?;
+    let mut e = Errors::default();
+    let name = match input.name {
+        Some(n) => e.required_text("name", Some(&n), 100),
+        None => None,
+    };
+    e.finish(()).map_err(ApiError::Validation)?;
+    let active = input.active;
+    let settings = state.settings.clone();
+    let h = state
+        .db
+        .write(move |c| service::holidays::change(c, &settings, date, name, active, now()).map_err(ApiError::from))
+        .await?;
     Ok(HttpResponse::Ok().json(view(&h)))
 }
 
@@ -118,27 +131,10 @@ pub async fn deactivate(
 ) -> Result<HttpResponse, ApiError> {
     op.require_admin()?;
     let date = date_of(&path)?;
-    let input = HolidayInput {
-        active: Some(false),
-        ..Default::default()
-    };
-    let h = state.db.write(move |c| change(c, date, input)).await?;
+    let settings = state.settings.clone();
+    let h = state
+        .db
+        .write(move |c| service::holidays::change(c, &settings, date, None, Some(false), now()).map_err(ApiError::from))
+        .await?;
     Ok(HttpResponse::Ok().json(view(&h)))
-}
-
-fn change(c: &mut Conn, date: NaiveDate, input: HolidayInput) -> Result<Holiday, ApiError> {
-    let mut h = store::holidays::find(c, date)?.ok_or_else(|| ApiError::NotFound(format!("no holiday on {date}")))?;
-    let mut e = Errors::default();
-    if let Some(n) = input.name {
-        if let Some(n) = e.required_text("name", Some(&n), 100) {
-            h.name = n;
-        }
-    }
-    e.finish(()).map_err(ApiError::Validation)?;
-    if let Some(a) = input.active {
-        h.active = a;
-    }
-    h.updated_at = now().naive_utc();
-    store::holidays::update(c, &h)?;
-    Ok(h)
 }

@@ -128,6 +128,33 @@ pub fn update_versioned(conn: &mut Conn, row: &CaseRow, version: i32) -> QueryRe
     Ok(n == 1)
 }
 
+/// Open cases received before `received_before` that are due after
+/// `due_after` or are on hold now: those a change of the holiday set may move.
+pub fn open_in_window(
+    conn: &mut Conn,
+    received_before: NaiveDateTime,
+    due_after: NaiveDateTime,
+) -> QueryResult<Vec<CaseRow>> {
+    cases::table
+        .filter(cases::is_open.eq(true))
+        .filter(cases::received_at.lt(received_before))
+        .filter(cases::due_at.ge(due_after).or(cases::held_since.is_not_null()))
+        .select(CaseRow::as_select())
+        .load(conn)
+}
+
+/// Moves a case's due instant (a system change: no operator holds a version).
+pub fn move_due(conn: &mut Conn, id: &Id, due_at: NaiveDateTime, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(cases::table.find(id))
+        .set((
+            cases::due_at.eq(due_at),
+            cases::updated_at.eq(at),
+            cases::version.eq(cases::version + 1),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
 /// How a queue is sorted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {

@@ -81,3 +81,17 @@ pub fn for_case(conn: &mut Conn, case: &Id, public_only: bool) -> QueryResult<Ve
     }
     q.load(conn)
 }
+
+/// Business days a case's deadline was extended by, all extensions together.
+pub fn extension_days(conn: &mut Conn, case: &Id) -> QueryResult<i64> {
+    let data: Vec<String> = case_events::table
+        .filter(case_events::case_id.eq(case))
+        .filter(case_events::event_type.eq("extended"))
+        .select(case_events::data)
+        .load(conn)?;
+    Ok(data
+        .iter()
+        .filter_map(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .filter_map(|v| v["business_days"].as_i64())
+        .sum())
+}

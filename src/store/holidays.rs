@@ -1,10 +1,16 @@
-//! The `holidays` table, keyed by date.
+//! The `holidays` table, keyed by date, and `holiday_years`, the years the
+//! holiday rules were applied to.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use crate::db::schema::holidays;
+use crate::db::schema::{holiday_years, holidays};
 use crate::db::Conn;
+
+/// `origin` of a row the holiday rules wrote (replaced when they are applied again).
+pub const LAW: &str = "law";
+/// `origin` of a row an admin added or changed (never touched by the rules).
+pub const ADMIN: &str = "admin";
 
 /// A public holiday.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -18,6 +24,8 @@ pub struct Holiday {
     pub active: bool,
     /// Last changed.
     pub updated_at: NaiveDateTime,
+    /// [`LAW`] or [`ADMIN`].
+    pub origin: String,
 }
 
 /// Holidays, optionally of one year, by date.
@@ -35,6 +43,39 @@ pub fn list(conn: &mut Conn, year: Option<i32>) -> QueryResult<Vec<Holiday>> {
     q.load(conn)
 }
 
+/// Removes a holiday (only the rules do, for a day the law no longer has).
+pub fn delete(conn: &mut Conn, date: NaiveDate) -> QueryResult<()> {
+    diesel::delete(holidays::table.find(date)).execute(conn).map(drop)
+}
+
+/// The version of the rules last applied to each stored year.
+pub fn applied_years(conn: &mut Conn) -> QueryResult<Vec<(i32, i32)>> {
+    holiday_years::table
+        .select((holiday_years::year, holiday_years::rules_version))
+        .order(holiday_years::year)
+        .load(conn)
+}
+
+/// Records that the rules of `version` were applied to `year`.
+pub fn mark_applied(conn: &mut Conn, year: i32, version: i32, at: NaiveDateTime) -> QueryResult<()> {
+    let changed = diesel::update(holiday_years::table.find(year))
+        .set((
+            holiday_years::rules_version.eq(version),
+            holiday_years::applied_at.eq(at),
+        ))
+        .execute(conn)?;
+    if changed == 0 {
+        diesel::insert_into(holiday_years::table)
+            .values((
+                holiday_years::year.eq(year),
+                holiday_years::rules_version.eq(version),
+                holiday_years::applied_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Dates of the active holidays, for the calendar.
 pub fn active_dates(conn: &mut Conn) -> QueryResult<Vec<NaiveDate>> {
     holidays::table
@@ -50,11 +91,6 @@ pub fn find(conn: &mut Conn, date: NaiveDate) -> QueryResult<Option<Holiday>> {
         .select(Holiday::as_select())
         .first(conn)
         .optional()
-}
-
-/// How many holidays there are (zero before the first start's seed).
-pub fn count(conn: &mut Conn) -> QueryResult<i64> {
-    holidays::table.count().get_result(conn)
 }
 
 /// Adds a holiday.

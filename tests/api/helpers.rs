@@ -35,6 +35,7 @@ pub struct TestApp {
     handle: actix_web::dev::ServerHandle,
     worker_stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     sqlite_file: Option<PathBuf>,
+    vars: HashMap<String, String>,
 }
 
 /// Starts the app; `None` for PostgreSQL when it is not installed (outside CI).
@@ -75,6 +76,16 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<
     for (k, v) in extra {
         vars.insert(k.to_string(), v.to_string());
     }
+    Some(start(vars, db_url, outbox_dir, sqlite_file).await)
+}
+
+/// Builds and runs the app over settings from `vars`.
+async fn start(
+    vars: HashMap<String, String>,
+    db_url: String,
+    outbox_dir: PathBuf,
+    sqlite_file: Option<PathBuf>,
+) -> TestApp {
     let settings = Settings::from_vars(&vars).expect("test settings");
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let app = Application::build_with_listener(settings, listener, Some(1))
@@ -84,7 +95,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<
     let worker_stop = app.worker_stop();
     let port = app.port();
     tokio::spawn(app.run_until_stopped());
-    Some(TestApp {
+    TestApp {
         base: format!("http://127.0.0.1:{port}"),
         client: reqwest::Client::new(),
         db_url,
@@ -92,7 +103,8 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<
         handle,
         worker_stop,
         sqlite_file,
-    })
+        vars,
+    }
 }
 
 impl TestApp {
@@ -106,6 +118,20 @@ impl TestApp {
                 let _ = std::fs::remove_file(format!("{}{suffix}", f.display()));
             }
         }
+    }
+
+    /// Stops the server and starts a new one on the same database, as an
+    /// upgrade or a restart would.
+    pub async fn restarted(&self) -> TestApp {
+        self.worker_stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.handle.stop(false).await;
+        start(
+            self.vars.clone(),
+            self.db_url.clone(),
+            self.outbox_dir.clone(),
+            self.sqlite_file.clone(),
+        )
+        .await
     }
 
     /// Runs SQL on the app's database, to set up what the API cannot (let time pass).
