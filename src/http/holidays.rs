@@ -46,6 +46,9 @@ pub async fn list(
     q: web::Query<HolidayQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let year = q.year;
+    if year.is_some_and(|y| !(1..=9999).contains(&y)) {
+        return Err(ApiError::BadRequest("year must be between 1 and 9999".into()));
+    }
     let settings = state.settings.clone();
     let all = match year {
         // Reading a year already kept needs no writer.

@@ -20,6 +20,9 @@ use crate::store::{self, events::Event};
 const LEASE: chrono::Duration = chrono::Duration::seconds(120);
 /// How often open cases are checked for a due progress notice.
 const PROGRESS_EVERY: Duration = Duration::from_secs(2);
+/// How often the kept years of holidays are checked, so that a server running
+/// into a new year gets that year's holidays without a restart.
+const HOLIDAYS_EVERY: Duration = Duration::from_secs(6 * 3600);
 
 /// Starts the worker; it stops when `stop` is set.
 pub fn spawn(
@@ -30,7 +33,15 @@ pub fn spawn(
 ) -> std::io::Result<JoinHandle<()>> {
     std::thread::Builder::new().name("outbox".into()).spawn(move || {
         let mut last_progress = Instant::now() - PROGRESS_EVERY;
+        // The start has just applied them.
+        let mut last_holidays = Instant::now();
         while !stop.load(Ordering::Relaxed) {
+            if last_holidays.elapsed() >= HOLIDAYS_EVERY {
+                if let Err(e) = crate::bootstrap::holidays_to_law(&db, &settings) {
+                    tracing::warn!(error = %e, "holiday rules");
+                }
+                last_holidays = Instant::now();
+            }
             if last_progress.elapsed() >= PROGRESS_EVERY {
                 if let Err(e) = queue_progress_notices(&db, &settings) {
                     tracing::warn!(error = %e, "progress notices");

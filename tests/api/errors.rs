@@ -11,6 +11,7 @@ both_backends! {
         problem(app.request(Method::GET, "/api/v1/cases/not-a-uuid").bearer_auth(crate::helpers::ADMIN_TOKEN).send().await.unwrap(), 404).await;
         problem(app.request(Method::PUT, "/api/v1/teams").bearer_auth(crate::helpers::ADMIN_TOKEN).send().await.unwrap(), 405).await;
         problem(app.request(Method::GET, "/api/v1/holidays?year=abc").bearer_auth(crate::helpers::ADMIN_TOKEN).send().await.unwrap(), 400).await;
+        problem(app.request(Method::GET, "/api/v1/holidays?year=123456").bearer_auth(crate::helpers::ADMIN_TOKEN).send().await.unwrap(), 400).await;
         problem(app.request(Method::PATCH, "/api/v1/holidays/2026-13-45").bearer_auth(crate::helpers::ADMIN_TOKEN).json(&serde_json::json!({"name": "x"})).send().await.unwrap(), 404).await;
         let unknown = uuid::Uuid::now_v7();
         problem(app.request(Method::GET, &format!("/api/v1/cases/{unknown}")).bearer_auth(crate::helpers::ADMIN_TOKEN).send().await.unwrap(), 404).await;

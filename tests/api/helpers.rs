@@ -43,21 +43,39 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     spawn_app_with(backend, &[]).await
 }
 
-/// Starts the app with extra environment settings.
-pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<TestApp> {
-    let (db_url, sqlite_file) = match backend {
+/// A new database of the backend: its URL and, for SQLite, its file. With
+/// `migrated` false a PostgreSQL database is empty (a SQLite file always is).
+/// `None` for PostgreSQL when it is not installed (outside CI).
+pub async fn new_database(backend: Backend, migrated: bool) -> Option<(String, Option<PathBuf>)> {
+    match backend {
         Backend::Sqlite => {
             let file = std::env::temp_dir().join(format!("civicdesk-test-{}.db", uuid::Uuid::now_v7().simple()));
-            (format!("sqlite://{}", file.display()), Some(file))
+            Some((format!("sqlite://{}", file.display()), Some(file)))
         }
         Backend::Postgres => {
             let cluster = tokio::task::spawn_blocking(crate::pg::cluster).await.ok()??;
-            let url = tokio::task::spawn_blocking(move || cluster.fresh_database())
-                .await
-                .ok()?;
-            (url, None)
+            let url = tokio::task::spawn_blocking(move || {
+                if migrated {
+                    cluster.fresh_database()
+                } else {
+                    cluster.empty_database()
+                }
+            })
+            .await
+            .ok()?;
+            Some((url, None))
         }
-    };
+    }
+}
+
+/// Starts the app with extra environment settings.
+pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<TestApp> {
+    let (db_url, sqlite_file) = new_database(backend, true).await?;
+    Some(spawn_app_on(db_url, sqlite_file, extra).await)
+}
+
+/// Starts the app on a database that already exists.
+pub async fn spawn_app_on(db_url: String, sqlite_file: Option<PathBuf>, extra: &[(&str, &str)]) -> TestApp {
     let outbox_dir = std::env::temp_dir().join(format!("civicdesk-test-outbox-{}", uuid::Uuid::now_v7().simple()));
     let outbox = outbox_dir.display().to_string();
     let mut vars: HashMap<String, String> = [
@@ -76,7 +94,7 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<
     for (k, v) in extra {
         vars.insert(k.to_string(), v.to_string());
     }
-    Some(start(vars, db_url, outbox_dir, sqlite_file).await)
+    start(vars, db_url, outbox_dir, sqlite_file).await
 }
 
 /// Builds and runs the app over settings from `vars`.

@@ -5,8 +5,8 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::both_backends;
-use crate::helpers::{grievance, read, TestApp};
+use crate::helpers::{grievance, new_database, read, spawn_app_on, Backend, TestApp};
+use crate::{both_backends, on_both_backends};
 
 /// Takes a case by visit, received at `received_at`; returns the intake answer.
 async fn visit(app: &TestApp, category: &str, received_at: &str) -> Value {
@@ -223,6 +223,68 @@ both_backends! {
         // Applying the same rules again changes nothing.
         let app = app.restarted().await;
         assert_eq!(events_of(&app, &c["id"], "due_date_changed").await.len(), 1);
+        app.stop().await;
+    }
+}
+
+/// Migrates a database to what the release before the holiday rules had
+/// (its first four migrations) and fills the holiday table as that release
+/// did: a seeded table whose rows share one `updated_at`, plus an admin's
+/// addition and deactivation made later.
+fn an_earlier_release(db_url: &str, backend: Backend) {
+    use civicdesk::db::{establish, Conn, DatabaseUrl};
+    use diesel::RunQueryDsl;
+    use diesel_migrations::{FileBasedMigrations, MigrationHarness};
+
+    let folder = match backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let migrations =
+        FileBasedMigrations::from_path(format!("{}/migrations/{folder}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let mut conn = establish(&DatabaseUrl::parse(db_url).unwrap()).unwrap();
+    for _ in 0..4 {
+        match &mut conn {
+            Conn::Sqlite(c) => drop(c.run_next_migration(migrations.clone()).unwrap()),
+            Conn::Pg(c) => drop(c.run_next_migration(migrations.clone()).unwrap()),
+        }
+    }
+    let seeded = "'2026-11-23 08:00:00.123456'";
+    let rows = [
+        format!("('2026-01-01', '신정 (New Year''s Day)', TRUE, {seeded})"),
+        "('2026-10-09', '한글날 (Hangul Day)', FALSE, '2026-11-28 09:30:00')".to_string(),
+        format!("('2026-12-25', '기독탄신일 (Christmas Day)', TRUE, {seeded})"),
+        format!("('2030-06-05', '제10회 전국동시지방선거일 (local elections)', TRUE, {seeded})"),
+        "('2026-12-24', '성탄절 전날', TRUE, '2026-11-29 10:00:00')".to_string(),
+    ];
+    diesel::sql_query(format!(
+        "INSERT INTO holidays (date, name, active, updated_at) VALUES {}",
+        rows.join(", ")
+    ))
+    .execute(&mut conn)
+    .unwrap();
+}
+
+on_both_backends! {
+    async fn an_existing_deployment_is_brought_to_the_law_keeping_its_admins_changes(backend) {
+        let Some((db_url, file)) = new_database(backend, false).await else { return };
+        let url = db_url.clone();
+        tokio::task::spawn_blocking(move || an_earlier_release(&url, backend)).await.unwrap();
+
+        let app = spawn_app_on(db_url, file, &[]).await;
+        let y2026 = year(&app, 2026).await;
+        // The law as it stands: Labor Day and Constitution Day added.
+        assert!(has(&y2026, "2026-05-01") && has(&y2026, "2026-07-17"));
+        let christmas = y2026.iter().find(|h| h["date"] == "2026-12-25").unwrap();
+        assert_eq!(christmas["source"], "rules", "a seeded row is the rules' row");
+        // The admin's deactivation and addition stay as they were.
+        let hangul = y2026.iter().find(|h| h["date"] == "2026-10-09").unwrap();
+        assert_eq!((&hangul["active"], &hangul["source"]), (&json!(false), &json!("admin")));
+        let eve = y2026.iter().find(|h| h["date"] == "2026-12-24").unwrap();
+        assert_eq!((&eve["active"], &eve["source"]), (&json!(true), &json!("admin")));
+        // The 2030 local election moved to where the statute puts it.
+        let y2030 = year(&app, 2030).await;
+        assert!(has(&y2030, "2030-06-12") && !y2030.iter().any(|h| h["date"] == "2030-06-05"));
         app.stop().await;
     }
 }

@@ -56,6 +56,16 @@ impl Cluster {
         self.url(&name)
     }
 
+    /// The URL of a new database with no tables at all (not even migrated).
+    pub fn empty_database(&self) -> String {
+        let name = format!("e_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = PgConnection::establish(&self.url("postgres")).expect("connect to the test cluster");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("create an empty test database");
+        self.url(&name)
+    }
+
     fn url(&self, db: &str) -> String {
         format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
     }
