@@ -43,6 +43,14 @@ pub struct Settings {
     pub mail_max_attempts: u32,
     /// `CIVICDESK_MAIL_RETRY_BASE_MS`: the first retry delay, doubled on each further try.
     pub mail_retry_base_ms: u64,
+    /// `CIVICDESK_RATE_LIMIT`: public requests a minute per client address; 0 is no limit.
+    pub rate_limit: u32,
+    /// `CIVICDESK_TRUSTED_PROXIES`: proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// `CIVICDESK_BACKDATE_DAYS`: how far back an operator may set `received_at`.
+    pub backdate_days: u32,
+    /// `CIVICDESK_RECEIPTS_PER_ADDRESS`: receipt emails one address gets a day from public intakes.
+    pub receipts_per_address: u32,
 }
 
 /// A setting that cannot be used; printed as one line naming the variable.
@@ -167,6 +175,33 @@ impl Settings {
                 )
             })?;
 
+        let rate_limit = parse_num::<u32>(get("CIVICDESK_RATE_LIMIT"), 60)
+            .filter(|n| *n <= 1_000_000)
+            .ok_or_else(|| {
+                err(
+                    "CIVICDESK_RATE_LIMIT",
+                    "must be a whole number of requests a minute (0 turns the limit off)".into(),
+                )
+            })?;
+        let trusted_proxies = parse_proxies(get("CIVICDESK_TRUSTED_PROXIES").unwrap_or(""))
+            .map_err(|m| err("CIVICDESK_TRUSTED_PROXIES", m))?;
+        let backdate_days = parse_num::<u32>(get("CIVICDESK_BACKDATE_DAYS"), 365)
+            .filter(|n| (1..=3660).contains(n))
+            .ok_or_else(|| {
+                err(
+                    "CIVICDESK_BACKDATE_DAYS",
+                    "must be a whole number of days from 1 to 3660".into(),
+                )
+            })?;
+        let receipts_per_address = parse_num::<u32>(get("CIVICDESK_RECEIPTS_PER_ADDRESS"), 10)
+            .filter(|n| (1..=10_000).contains(n))
+            .ok_or_else(|| {
+                err(
+                    "CIVICDESK_RECEIPTS_PER_ADDRESS",
+                    "must be a whole number from 1 to 10000".into(),
+                )
+            })?;
+
         Ok(Settings {
             database,
             pool_size,
@@ -183,8 +218,25 @@ impl Settings {
             admin_token,
             mail_max_attempts,
             mail_retry_base_ms,
+            rate_limit,
+            trusted_proxies,
+            backdate_days,
+            receipts_per_address,
         })
     }
+}
+
+/// `10.0.0.1, 192.168.0.0/16, ::1`: addresses or CIDR blocks.
+fn parse_proxies(v: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<ipnet::IpNet>()
+                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("\"{p}\" is not an IP address or a CIDR block like 10.0.0.0/8"))
+        })
+        .collect()
 }
 
 fn parse_num<T: std::str::FromStr>(v: Option<&str>, default: T) -> Option<T> {

@@ -12,6 +12,7 @@ use actix_web::{web, App, HttpServer};
 use crate::bootstrap::{self, FirstStart};
 use crate::config::Settings;
 use crate::db::Db;
+use crate::http::throttle::Limiter;
 use crate::http::{problem, routes, AppState};
 use crate::mail::{worker, Mailer};
 
@@ -54,7 +55,8 @@ impl Application {
         let mailer = Mailer::from_settings(&settings).map_err(anyhow::Error::msg)?;
         let stop_worker = Arc::new(AtomicBool::new(false));
         worker::spawn(db.clone(), settings.clone(), mailer, stop_worker.clone())?;
-        let state = web::Data::new(AppState { db, settings });
+        let limiter = Arc::new(Limiter::new(settings.rate_limit, settings.trusted_proxies.clone()));
+        let state = web::Data::new(AppState { db, settings, limiter });
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(ErrorHandlers::new().default_handler(problem::problemize))

@@ -6,9 +6,10 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::auth::{MaybeOperator, Operator};
+use super::auth::Operator;
 use super::extract::JsonBody;
 use super::problem::ApiError;
+use super::throttle::PublicCaller;
 use super::AppState;
 use crate::config::Settings;
 use crate::credentials::{new_token, token_hash};
@@ -34,8 +35,8 @@ struct Created {
 /// `POST /api/v1/cases`.
 pub async fn create(
     state: web::Data<AppState>,
+    caller: PublicCaller,
     req: HttpRequest,
-    caller: MaybeOperator,
     body: JsonBody<IntakeInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
@@ -277,15 +278,43 @@ fn intake_tx(
         &Event::new(&id, at.naive_utc(), "system", None, "routed", true, routed),
     )?;
 
-    notices::to_citizen(
-        c,
-        settings,
-        &row,
-        Notice::Receipt {
-            token: access_token.clone(),
-        },
-        at,
-    )?;
+    // A public intake may name anyone's address: one address gets at most so
+    // many receipts a day from them, so nobody can flood an inbox through us.
+    let flooded = match (&row.citizen_email, operator) {
+        (Some(email), None) => {
+            let since = (at - chrono::Duration::days(1)).naive_utc();
+            store::outbox::count_to(c, email, "receipt", since)? >= i64::from(settings.receipts_per_address)
+        }
+        _ => false,
+    };
+    if flooded {
+        let note = format!(
+            "no receipt email was sent: this address already had {} receipts from public intakes in the last 24 hours",
+            settings.receipts_per_address
+        );
+        store::events::append(
+            c,
+            &Event::new(
+                &id,
+                at.naive_utc(),
+                "system",
+                None,
+                "note",
+                false,
+                json!({"body": note}),
+            ),
+        )?;
+    } else {
+        notices::to_citizen(
+            c,
+            settings,
+            &row,
+            Notice::Receipt {
+                token: access_token.clone(),
+            },
+            at,
+        )?;
+    }
 
     let body = json!({
         "id": id,

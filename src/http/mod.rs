@@ -21,6 +21,7 @@ pub mod stats;
 pub mod surveys;
 pub mod targets;
 pub mod teams;
+pub mod throttle;
 pub mod tokens;
 pub mod track;
 
@@ -40,6 +41,8 @@ pub struct AppState {
     pub db: Db,
     /// The validated settings.
     pub settings: Arc<Settings>,
+    /// The public endpoints' limit per client address.
+    pub limiter: Arc<throttle::Limiter>,
 }
 
 impl Settings {

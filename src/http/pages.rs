@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::problem::ApiError;
 use super::surveys::{answer_by_link, for_page, Answer, LinkState};
+use super::throttle::PublicCaller;
 use super::AppState;
 
 /// The page's words in one language.
@@ -135,7 +136,12 @@ fn error_page(t: &Words, e: ApiError) -> HttpResponse {
 }
 
 /// `GET /s/{token}`.
-pub async fn show(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> HttpResponse {
+pub async fn show(
+    state: web::Data<AppState>,
+    _limit: PublicCaller,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> HttpResponse {
     let t = words(&req);
     match for_page(&state, path.into_inner()).await {
         Ok((LinkState::Open, view)) => page(StatusCode::OK, t, case_line(t, &view), "", "", true),
@@ -156,6 +162,7 @@ pub struct Form {
 /// `POST /s/{token}` (form-urlencoded): records and thanks.
 pub async fn submit(
     state: web::Data<AppState>,
+    _limit: PublicCaller,
     req: HttpRequest,
     path: web::Path<String>,
     body: web::Bytes,

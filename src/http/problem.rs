@@ -40,6 +40,9 @@ pub enum ApiError {
     /// 415: wrong content type.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// 429: this client sent too many public requests; retry after so many seconds.
+    #[error("too many requests from this address; retry in {0} s")]
+    TooManyRequests(u64),
     /// 422: validation, with one entry per field.
     #[error("the request has invalid fields")]
     Validation(Vec<FieldError>),
@@ -78,6 +81,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::Validation(_) => "validation",
+            ApiError::TooManyRequests(_) => "too-many-requests",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
         }
@@ -95,6 +99,7 @@ impl ApiError {
             409 => ApiError::Conflict("the request conflicts with the current state".into()),
             410 => ApiError::Gone("gone".into()),
             422 => ApiError::Validation(Vec::new()),
+            429 => ApiError::TooManyRequests(60),
             503 => ApiError::Unavailable("the service is unavailable".into()),
             s if (400..500).contains(&s) => {
                 ApiError::BadRequest(status.canonical_reason().unwrap_or("bad request").to_lowercase())
@@ -166,6 +171,7 @@ impl ResponseError for ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -201,6 +207,9 @@ impl ResponseError for ApiError {
             }
             ApiError::Unavailable(_) => {
                 res.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::TooManyRequests(seconds) => {
+                res.insert_header((header::RETRY_AFTER, seconds.to_string()));
             }
             _ => {}
         }

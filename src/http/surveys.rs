@@ -11,6 +11,7 @@ use super::cases::covered_case;
 use super::extract::JsonBody;
 use super::lifecycle::Ctx;
 use super::problem::ApiError;
+use super::throttle::PublicCaller;
 use super::{items, path_id, AppState};
 use crate::config::Settings;
 use crate::credentials::{new_token, token_hash};
@@ -268,7 +269,11 @@ fn link_view(settings: &Settings, c: &mut Conn, survey: &Survey, case: &CaseRow)
 }
 
 /// `GET /api/v1/surveys/{token}`: opening it records nothing (mail scanners open links).
-pub async fn show(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn show(
+    state: web::Data<AppState>,
+    _limit: PublicCaller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let token = path.into_inner();
     let settings = state.settings.clone();
     let view = state
@@ -287,6 +292,7 @@ pub async fn show(state: web::Data<AppState>, path: web::Path<String>) -> Result
 /// `POST /api/v1/surveys/{token}`: 201; again 409; expired 410; unknown 404.
 pub async fn answer(
     state: web::Data<AppState>,
+    _limit: PublicCaller,
     path: web::Path<String>,
     body: JsonBody<Answer>,
 ) -> Result<HttpResponse, ApiError> {

@@ -10,6 +10,7 @@ use super::cases::Figures;
 use super::extract::{JsonBody, OptionalJson};
 use super::lifecycle::{end_hold, perform, Actor, Ctx};
 use super::problem::ApiError;
+use super::throttle::PublicCaller;
 use super::AppState;
 use crate::config::Settings;
 use crate::credentials::{same_hash, token_hash};
@@ -123,6 +124,7 @@ fn public_event(settings: &Settings, e: &Event) -> Value {
 /// `GET /api/v1/track/{receipt_no}`.
 pub async fn show(
     state: web::Data<AppState>,
+    _limit: PublicCaller,
     req: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -178,6 +180,7 @@ where
 /// `POST /api/v1/track/{receipt_no}/withdraw`: an open case only (409 otherwise).
 pub async fn withdraw(
     state: web::Data<AppState>,
+    _limit: PublicCaller,
     req: HttpRequest,
     path: web::Path<String>,
     body: OptionalJson<ReasonInput>,
@@ -202,6 +205,7 @@ pub async fn withdraw(
 /// proposal goes back to its team, within 15 days of the decision.
 pub async fn re_review(
     state: web::Data<AppState>,
+    _limit: PublicCaller,
     req: HttpRequest,
     path: web::Path<String>,
     body: JsonBody<ReasonInput>,
@@ -292,6 +296,7 @@ fn step_text(en: bool, e: &Value) -> String {
 /// the receipt email (the same facts as the JSON view; 404 page otherwise).
 pub async fn page(
     state: web::Data<AppState>,
+    _limit: PublicCaller,
     req: HttpRequest,
     path: web::Path<String>,
     q: web::Query<PageQuery>,

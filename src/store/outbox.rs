@@ -41,6 +41,21 @@ pub struct Mail {
     pub sent_at: Option<NaiveDateTime>,
 }
 
+diesel::define_sql_function!(
+    /// SQL `lower(text)`, on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text
+);
+
+/// How many emails of `kind` were written to `addr` (any letter case) since `since`.
+pub fn count_to(conn: &mut Conn, addr: &str, kind: &str, since: NaiveDateTime) -> QueryResult<i64> {
+    outbox::table
+        .filter(lower(outbox::to_addr).eq(addr.to_lowercase()))
+        .filter(outbox::created_at.ge(since))
+        .filter(outbox::kind.eq(kind))
+        .count()
+        .get_result(conn)
+}
+
 /// Adds an email.
 pub fn insert(conn: &mut Conn, m: &Mail) -> QueryResult<()> {
     diesel::insert_into(outbox::table).values(m).execute(conn).map(drop)

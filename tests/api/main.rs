@@ -8,6 +8,7 @@ mod binary;
 mod casework;
 mod config_api;
 mod errors;
+mod hardening;
 mod holidays;
 mod intake;
 mod mail;
