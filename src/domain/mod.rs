@@ -30,6 +30,7 @@ macro_rules! string_enum {
     };
 }
 
+pub mod access;
 pub mod calendar;
 pub mod case;
 pub mod catalog;

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::auth::Operator;
-use super::cases::{case_view, covered_case};
+use super::cases::{case_view, workable_case};
 use super::extract::{JsonBody, OptionalJson};
 use super::lifecycle::{end_hold, perform, Actor, Ctx};
 use super::problem::ApiError;
@@ -36,14 +36,12 @@ async fn run<F>(
 where
     F: FnOnce(&mut Ctx<'_>, &Operator) -> Result<(), ApiError> + Send + 'static,
 {
-    // Happy-call operators record surveys; they do not work cases.
-    op.require(&[Role::Admin, Role::Manager, Role::Agent])?;
     let id = path_id(&raw, "case")?;
     let settings = state.settings.clone();
     let view = state
         .db
         .write(move |c| {
-            let row = covered_case(c, &op, &id)?;
+            let row = workable_case(c, &op, &id)?;
             let calendar = settings.calendar(c)?;
             let row = perform(c, &settings, &calendar, Actor::Operator(&op), row, action, |ctx| {
                 change(ctx, &op)

@@ -15,8 +15,10 @@ use crate::config::Settings;
 use crate::credentials::{new_token, token_hash};
 use crate::db::types::{now, utc, Id};
 use crate::db::{is_unique_violation, Conn};
+use crate::domain::access::{may_work, sight, Sight};
 use crate::domain::calendar::{Calendar, Hold};
 use crate::domain::case::{is_overdue, Channel, Kind, Status};
+use crate::domain::catalog::Role;
 use crate::domain::deadline::{Deadline, DeadlineUnit};
 use crate::domain::intake::{self, Intake, IntakeInput};
 use crate::domain::routing::{self, CaseFacts, CategoryKeywords, Rule};
@@ -396,11 +398,30 @@ fn resolve_category(c: &mut Conn, intake: &Intake) -> Result<Option<Category>, A
     }
 }
 
-/// A case the operator may see: 404 when unknown, 403 when of another team.
-pub fn covered_case(c: &mut Conn, op: &Operator, id: &Id) -> Result<CaseRow, ApiError> {
+/// A case and how much of it the operator sees (domain::access): 404 when
+/// unknown, 403 when they see nothing of it.
+pub fn seen_case(c: &mut Conn, op: &Operator, id: &Id) -> Result<(CaseRow, Sight), ApiError> {
     let row = store::cases::find(c, id)?.ok_or_else(|| ApiError::not_found("case", id.as_str()))?;
-    if !op.covers_team(row.team_id.as_ref()) {
-        return Err(ApiError::Forbidden("this case belongs to a team you are not in".into()));
+    let in_teams = row.team_id.as_ref().is_some_and(|t| op.team_ids.contains(t));
+    let status = Status::parse(&row.status).unwrap_or(Status::Received);
+    let on_worklist = op.role == Role::Happycall && store::surveys::on_worklist(c, &row.id, now().naive_utc())?;
+    match sight(op.role, in_teams, status, on_worklist) {
+        Sight::Nothing if op.role == Role::Happycall => Err(ApiError::Forbidden(
+            "a happy-call operator sees only resolved cases on the happy-call worklist".into(),
+        )),
+        Sight::Nothing => Err(ApiError::Forbidden("this case belongs to a team you are not in".into())),
+        seen => Ok((row, seen)),
+    }
+}
+
+/// A case the operator may work on (assign, reply, resolve, …).
+pub fn workable_case(c: &mut Conn, op: &Operator, id: &Id) -> Result<CaseRow, ApiError> {
+    let (row, seen) = seen_case(c, op, id)?;
+    if !may_work(op.role, seen) {
+        return Err(ApiError::Forbidden(format!(
+            "the role {} does not work cases",
+            op.role.as_str()
+        )));
     }
     Ok(row)
 }
@@ -412,9 +433,14 @@ pub async fn get(state: web::Data<AppState>, op: Operator, path: web::Path<Strin
     let view = state
         .db
         .read(move |c| {
-            let row = covered_case(c, &op, &id)?;
+            let (row, seen) = seen_case(c, &op, &id)?;
             let calendar = settings.calendar(c)?;
-            case_view(c, &settings, &calendar, &row)
+            let mut view = case_view(c, &settings, &calendar, &row)?;
+            if seen == Sight::Public {
+                // Who worked the case is internal.
+                view["assignee"] = Value::Null;
+            }
+            Ok::<_, ApiError>(view)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
@@ -431,7 +457,29 @@ pub async fn events(
     let body = state
         .db
         .read(move |c| {
-            covered_case(c, &op, &id)?;
+            let (_, seen) = seen_case(c, &op, &id)?;
+            if seen == Sight::Public {
+                // The citizen's timeline: public events, their public fields, no operator.
+                let public = store::events::for_case(c, &id, true)?;
+                let items: Vec<Value> = public
+                    .iter()
+                    .map(|e| {
+                        let data = serde_json::from_str::<Value>(&e.data).unwrap_or(Value::Null);
+                        let shown: serde_json::Map<String, Value> = super::track::public_keys(&e.event_type)
+                            .iter()
+                            .filter_map(|k| data.get(*k).map(|v| (k.to_string(), v.clone())))
+                            .collect();
+                        json!({
+                            "at": settings.format_time(utc(e.at)),
+                            "actor": {"kind": e.actor_kind},
+                            "type": e.event_type,
+                            "public": true,
+                            "data": shown,
+                        })
+                    })
+                    .collect();
+                return Ok(super::items(items));
+            }
             let events = store::events::for_case(c, &id, false)?;
             let actor_ids: Vec<Id> = events.iter().filter_map(|e| e.actor_id.clone()).collect();
             let mut names = std::collections::HashMap::new();

@@ -13,6 +13,7 @@ use super::cases::Figures;
 use super::problem::ApiError;
 use super::AppState;
 use crate::db::types::{now, utc, Id};
+use crate::domain::access::may_list_cases;
 use crate::domain::case::{Kind, Status};
 use crate::domain::catalog::Role;
 use crate::store::{self, cases::Filter, cases::Sort};
@@ -74,6 +75,11 @@ pub async fn list(
     op: Operator,
     q: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    if !may_list_cases(op.role) {
+        return Err(ApiError::Forbidden(
+            "a happy-call operator's cases are on GET /api/v1/happy-calls".into(),
+        ));
+    }
     let q = q.into_inner();
     let settings = state.settings.clone();
     let mut f = Filter::default();

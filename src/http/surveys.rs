@@ -7,7 +7,6 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::auth::Operator;
-use super::cases::covered_case;
 use super::extract::JsonBody;
 use super::lifecycle::Ctx;
 use super::problem::ApiError;
@@ -17,6 +16,7 @@ use crate::config::Settings;
 use crate::credentials::{new_token, token_hash};
 use crate::db::types::{now, utc, Id};
 use crate::db::Conn;
+use crate::domain::access::{may_read_answers, may_record_phone_answer};
 use crate::domain::catalog::Role;
 use crate::domain::sampling::{dissatisfied, in_sample};
 use crate::domain::validation::Errors;
@@ -343,7 +343,11 @@ pub async fn phone(
     path: web::Path<String>,
     body: JsonBody<Answer>,
 ) -> Result<HttpResponse, ApiError> {
-    op.require(&[Role::Happycall, Role::Admin])?;
+    if !may_record_phone_answer(op.role) {
+        return Err(ApiError::Forbidden(
+            "phone answers are recorded by happy-call operators".into(),
+        ));
+    }
     let id = path_id(&path, "case")?;
     let a = body.into_inner();
     if a.channel.as_deref().is_some_and(|c| c != "phone") {
@@ -357,7 +361,7 @@ pub async fn phone(
     let unhappy = state
         .db
         .write(move |c| {
-            let case = covered_case(c, &op, &id)?;
+            let case = store::cases::find(c, &id)?.ok_or_else(|| ApiError::not_found("case", id.as_str()))?;
             if !matches!(case.status.as_str(), "resolved" | "closed") {
                 return Err(ApiError::Conflict(format!(
                     "the case is {}; a happy call follows a resolved case",
@@ -431,6 +435,11 @@ pub async fn list(
     op: Operator,
     q: web::Query<SurveyQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    if !may_read_answers(op.role) {
+        return Err(ApiError::Forbidden(
+            "survey answers are read by the teams and their managers".into(),
+        ));
+    }
     let q = q.into_inner();
     let settings = state.settings.clone();
     let mut f = store::surveys::Filter {

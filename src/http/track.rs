@@ -27,7 +27,7 @@ const NO_SUCH_HASH: &str = "0000000000000000000000000000000000000000000000000000
 
 /// What of a public event's data the citizen sees; everything else (operator
 /// ids and names, rule ids, transfer reasons) stays internal.
-fn public_keys(event_type: &str) -> &'static [&'static str] {
+pub fn public_keys(event_type: &str) -> &'static [&'static str] {
     match event_type {
         "received" => &["channel", "received_at", "due_at"],
         "routed" | "transferred" => &["team"],

@@ -163,6 +163,18 @@ pub fn to_call(
     q.load(conn)
 }
 
+/// Whether a case waits on the happy-call worklist: an unanswered survey by
+/// phone, or whose link expired.
+pub fn on_worklist(conn: &mut Conn, case: &Id, now: NaiveDateTime) -> QueryResult<bool> {
+    let n: i64 = surveys::table
+        .filter(surveys::case_id.eq(case))
+        .filter(surveys::answered_at.is_null())
+        .filter(surveys::channel.eq("phone").or(surveys::expires_at.lt(now)))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
 /// A dissatisfied citizen's follow-up.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = follow_ups, treat_none_as_null = true, treat_none_as_default_value = false)]

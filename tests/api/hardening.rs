@@ -121,3 +121,86 @@ on_both_backends! {
         app.stop().await;
     }
 }
+
+/// Status of a GET (or a POST with a body) as the holder of `token`.
+async fn status_as(app: &TestApp, token: &str, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+    let mut r = app.request(method, path).bearer_auth(token);
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    read(r.send().await.unwrap()).await
+}
+
+on_both_backends! {
+    async fn each_role_sees_and_does_what_its_role_allows(backend) {
+        let Some(app) = spawn_app_with(backend, &[("CIVICDESK_SURVEY_SAMPLE_RATE", "1")]).await else { return };
+        let roads = app.team_id("Roads").await;
+        let env = app.team_id("Environment").await;
+        let (agent_id, agent) = app.operator("agent", &[&roads]).await;
+        let (_, manager) = app.operator("manager", &[&roads]).await;
+        let (_, outsider) = app.operator("agent", &[&env]).await;
+        let (_, caller) = app.operator("happycall", &[]).await;
+        let admin = crate::helpers::ADMIN_TOKEN.to_string();
+
+        let mut b = grievance("도로가 파였어요");
+        b["category"] = json!("road-damage");
+        let (_, open) = read(app.post_public("/api/v1/cases", &b).await).await;
+        let open = open["id"].as_str().unwrap().to_string();
+        // A resolved case of a citizen without email: on the happy-call worklist.
+        b["citizen"] = json!({"name": "박전화", "phone": "010-2222-3333"});
+        let (_, called) = read(app.post_public("/api/v1/cases", &b).await).await;
+        let called = called["id"].as_str().unwrap().to_string();
+        let (s, _) = status_as(&app, &agent, Method::POST, &format!("/api/v1/cases/{called}/assign"), Some(json!({"assignee_id": agent_id}))).await;
+        assert_eq!(s, 200);
+        let (s, _) = status_as(&app, &agent, Method::POST, &format!("/api/v1/cases/{called}/notes"), Some(json!({"body": "내부 메모: 민원인이 화가 많이 남"}))).await;
+        assert_eq!(s, 200);
+        let (s, _) = status_as(&app, &agent, Method::POST, &format!("/api/v1/cases/{called}/resolve"), Some(json!({"resolution": "보수했습니다."}))).await;
+        assert_eq!(s, 200);
+
+        let roles = [("admin", &admin), ("manager", &manager), ("agent", &agent), ("outsider", &outsider), ("happycall", &caller)];
+        // Expected status per role, in the order above.
+        let table: Vec<(Method, String, Option<Value>, [u16; 5])> = vec![
+            (Method::GET, "/api/v1/cases".into(), None, [200, 200, 200, 200, 403]),
+            (Method::GET, format!("/api/v1/cases/{open}"), None, [200, 200, 200, 403, 403]),
+            (Method::GET, format!("/api/v1/cases/{open}/events"), None, [200, 200, 200, 403, 403]),
+            (Method::GET, format!("/api/v1/cases/{called}"), None, [200, 200, 200, 403, 200]),
+            (Method::GET, format!("/api/v1/cases/{called}/events"), None, [200, 200, 200, 403, 200]),
+            (Method::POST, format!("/api/v1/cases/{open}/notes"), Some(json!({"body": "확인"})), [200, 200, 200, 403, 403]),
+            // Starting a resolved case: the status machine refuses the team (409), the role refuses the others.
+            (Method::POST, format!("/api/v1/cases/{called}/start"), None, [409, 409, 409, 403, 403]),
+            (Method::GET, "/api/v1/happy-calls".into(), None, [200, 200, 403, 403, 200]),
+            (Method::GET, "/api/v1/surveys".into(), None, [200, 200, 200, 200, 403]),
+            (Method::GET, "/api/v1/follow-ups".into(), None, [200, 200, 403, 403, 403]),
+            (Method::GET, "/api/v1/stats/teams".into(), None, [200, 200, 403, 403, 403]),
+            (Method::GET, "/api/v1/outbox".into(), None, [200, 403, 403, 403, 403]),
+            (Method::GET, "/api/v1/operators".into(), None, [200, 403, 403, 403, 403]),
+            (Method::POST, "/api/v1/teams".into(), Some(json!({"name": "새 팀"})), [201, 403, 403, 403, 403]),
+        ];
+        for (method, path, body, expected) in &table {
+            for (i, (role, token)) in roles.iter().enumerate() {
+                let (s, answer) = status_as(&app, token, method.clone(), path, body.clone()).await;
+                assert_eq!(s, expected[i], "{role} {method} {path}: {answer}");
+            }
+        }
+
+        // What the happy-call operator sees of the case on its worklist: the
+        // contact and the public timeline, no internal note, no operator.
+        let (_, case) = status_as(&app, &caller, Method::GET, &format!("/api/v1/cases/{called}"), None).await;
+        assert_eq!(case["citizen"]["phone"], "010-2222-3333");
+        assert!(case["assignee"].is_null(), "{case}");
+        let (_, events) = status_as(&app, &caller, Method::GET, &format!("/api/v1/cases/{called}/events"), None).await;
+        let text = events.to_string();
+        assert!(!text.contains("내부 메모") && !text.contains("\"note\""), "{text}");
+        assert!(!text.contains(&agent_id) && !text.contains("Test Operator"), "{text}");
+        assert!(events["items"].as_array().unwrap().iter().any(|e| e["type"] == "resolved"));
+        // The team sees the whole history.
+        let (_, events) = status_as(&app, &agent, Method::GET, &format!("/api/v1/cases/{called}/events"), None).await;
+        assert!(events.to_string().contains("내부 메모"));
+        // Once answered, the case leaves the worklist and the happy-call operator's sight.
+        let (s, _) = status_as(&app, &caller, Method::POST, &format!("/api/v1/cases/{called}/survey"), Some(json!({"process_score": 4, "result_score": 4, "channel": "phone"}))).await;
+        assert_eq!(s, 201);
+        let (s, _) = status_as(&app, &caller, Method::GET, &format!("/api/v1/cases/{called}"), None).await;
+        assert_eq!(s, 403);
+        app.stop().await;
+    }
+}
