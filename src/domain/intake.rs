@@ -104,16 +104,16 @@ pub const TITLE_MAX: usize = 200;
 /// Longest description, in characters.
 pub const DESCRIPTION_MAX: usize = 10_000;
 
-/// Checks an intake body; `now` bounds `received_at`.
-pub fn validate(input: &IntakeInput, now: DateTime<Utc>) -> Result<Intake, Vec<FieldError>> {
+/// Checks an intake body; `received_at` may be at most `backdate_days` before `now`, never after.
+pub fn validate(input: &IntakeInput, now: DateTime<Utc>, backdate_days: u32) -> Result<Intake, Vec<FieldError>> {
     let mut e = Errors::default();
     if input.kind.is_none() {
         e.add("kind", format!("is required: one of {}", Kind::names()));
     }
     let kind = e.one_of("kind", input.kind.as_deref(), Kind::parse, &Kind::names());
     let category = e.optional_text("category", input.category.as_deref(), 64);
-    let title = e.required_text("title", input.title.as_deref(), TITLE_MAX);
-    let description = e.required_text("description", input.description.as_deref(), DESCRIPTION_MAX);
+    let title = e.required_line("title", input.title.as_deref(), TITLE_MAX);
+    let description = e.required_visible_text("description", input.description.as_deref(), DESCRIPTION_MAX);
 
     let citizen = match &input.citizen {
         None => {
@@ -121,9 +121,10 @@ pub fn validate(input: &IntakeInput, now: DateTime<Utc>) -> Result<Intake, Vec<F
             None
         }
         Some(c) => {
-            let name = e.required_text("citizen.name", c.name.as_deref(), 100);
+            let name = e.required_line("citizen.name", c.name.as_deref(), 100);
             let email = e.email("citizen.email", c.email.as_deref());
             let phone = e.optional_text("citizen.phone", c.phone.as_deref(), 32);
+            // A phone number is checked for shape below; a line break never fits it.
             if let Some(p) = &phone {
                 if !is_phone(p) {
                     e.add(
@@ -171,6 +172,11 @@ pub fn validate(input: &IntakeInput, now: DateTime<Utc>) -> Result<Intake, Vec<F
     if let Some(t) = received_at {
         if t > now {
             e.add("received_at", "must not be in the future");
+        } else if t < now - chrono::Duration::days(i64::from(backdate_days)) {
+            e.add(
+                "received_at",
+                format!("may be at most {backdate_days} days ago (CIVICDESK_BACKDATE_DAYS)"),
+            );
         }
     }
 
@@ -218,7 +224,7 @@ mod tests {
 
     #[test]
     fn a_valid_body_passes_with_defaults() {
-        let i = validate(&valid(), Utc::now()).unwrap();
+        let i = validate(&valid(), Utc::now(), 365).unwrap();
         assert_eq!(i.kind, Kind::Grievance);
         assert_eq!(i.locale, Locale::Ko);
         assert_eq!(i.channel, None);
@@ -235,7 +241,7 @@ mod tests {
             phone: None,
         });
         b.locale = Some("fr".into());
-        let f = fields(validate(&b, Utc::now()));
+        let f = fields(validate(&b, Utc::now(), 365));
         assert_eq!(f, ["kind", "title", "citizen.name", "citizen.email", "locale"]);
     }
 
@@ -247,13 +253,13 @@ mod tests {
             email: Some(" ".into()),
             phone: None,
         });
-        assert_eq!(fields(validate(&b, Utc::now())), ["citizen"]);
+        assert_eq!(fields(validate(&b, Utc::now(), 365)), ["citizen"]);
         b.citizen = Some(CitizenInput {
             name: Some("Kim".into()),
             email: None,
             phone: Some("010-1234-5678".into()),
         });
-        assert!(validate(&b, Utc::now()).is_ok());
+        assert!(validate(&b, Utc::now(), 365).is_ok());
     }
 
     #[test]
@@ -261,9 +267,16 @@ mod tests {
         let mut b = valid();
         let now = Utc::now();
         b.received_at = Some((now + chrono::Duration::hours(1)).fixed_offset());
-        assert_eq!(fields(validate(&b, now)), ["received_at"]);
+        assert_eq!(fields(validate(&b, now, 365)), ["received_at"]);
         b.received_at = Some((now - chrono::Duration::days(2)).fixed_offset());
-        assert!(validate(&b, now).is_ok());
+        assert!(validate(&b, now, 365).is_ok());
+        // Nor older than the back-dating bound: year 1 is refused.
+        b.received_at = Some((now - chrono::Duration::days(366)).fixed_offset());
+        assert_eq!(fields(validate(&b, now, 365)), ["received_at"]);
+        b.received_at = chrono::DateTime::parse_from_rfc3339("0001-01-01T09:00:00+09:00").ok();
+        assert_eq!(fields(validate(&b, now, 365)), ["received_at"]);
+        b.received_at = Some((now - chrono::Duration::days(364)).fixed_offset());
+        assert!(validate(&b, now, 365).is_ok());
     }
 
     #[test]
@@ -274,6 +287,6 @@ mod tests {
             long: Some(127.0),
             address: None,
         });
-        assert_eq!(fields(validate(&b, Utc::now())), ["location.lat"]);
+        assert_eq!(fields(validate(&b, Utc::now(), 365)), ["location.lat"]);
     }
 }

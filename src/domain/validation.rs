@@ -86,19 +86,76 @@ impl Errors {
         parsed
     }
 
-    /// An optional email address, checked for shape.
+    /// An optional email address the mailer can deliver to (see [`is_deliverable_email`]).
     pub fn email(&mut self, field: &str, value: Option<&str>) -> Option<String> {
         let v = self.optional_text(field, value, 254)?;
-        if email_address::EmailAddress::parse_with_options(&v, email_address::Options::default().without_display_text())
-            .is_ok()
-            && v.contains('.')
-        {
+        if is_deliverable_email(&v) {
             Some(v)
         } else {
-            self.add(field, "must be an email address like name@example.org");
+            self.add(
+                field,
+                "must be an email address like name@example.org (no quoted names, no IP address in brackets)",
+            );
             None
         }
     }
+
+    /// A single-line text (a name, a title): required, at most `max`
+    /// characters, no line breaks, and not only invisible characters.
+    pub fn required_line(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        let v = self.required_text(field, value.map(strip_invisible_edges).as_deref(), max)?;
+        if v.contains(['\n', '\r']) {
+            self.add(field, "must be one line (no line breaks)");
+            return None;
+        }
+        Some(v)
+    }
+
+    /// A required text that must say something: characters that show
+    /// nothing (zero-width spaces, direction marks) do not count.
+    pub fn required_visible_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        self.required_text(field, value.map(strip_invisible_edges).as_deref(), max)
+    }
+}
+
+/// Characters that take no room and show nothing: zero-width spaces and
+/// joiners, direction marks and overrides, the byte-order mark, soft hyphens.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}'
+        | '\u{3164}' | '\u{FEFF}' | '\u{FFA0}')
+}
+
+/// The text without invisible characters at its ends (inside, they may join
+/// scripts that need them); a text of nothing else becomes empty.
+fn strip_invisible_edges(v: &str) -> String {
+    v.trim_matches(|c: char| c.is_whitespace() || is_invisible(c))
+        .to_string()
+}
+
+/// Whether an address is one the mailer can deliver to: a dot-atom local part
+/// (no quoted strings, no control characters) and a host name of at least
+/// two labels (no IP literal in brackets), as SMTP servers accept them.
+pub fn is_deliverable_email(v: &str) -> bool {
+    let Some((local, domain)) = v.rsplit_once('@') else {
+        return false;
+    };
+    let atext =
+        |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || (!c.is_ascii() && !c.is_control());
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && local.split('.').all(|atom| !atom.is_empty() && atom.chars().all(atext));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.chars().count() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    let tld_ok = labels.last().is_some_and(|t| !t.chars().all(|c| c.is_ascii_digit()));
+    local_ok && domain.len() <= 253 && labels.len() >= 2 && labels.iter().all(label_ok) && tld_ok
 }
 
 /// Whether a phone number looks dialable: digits with optional `+`, spaces,
@@ -153,5 +210,42 @@ mod tests {
         assert_eq!(e.email("e", Some("kim@")), None);
         assert_eq!(e.email("e", Some("Kim <kim@seoul.go.kr>")), None);
         assert!(!e.is_empty());
+        for bad in [
+            "a@[127.0.0.1]",
+            "\"a\\\r\nBcc: x\"@example.org",
+            "\"quoted\"@example.org",
+            "a@localhost",
+            "a@1.2.3.4",
+            "a..b@example.org",
+            "a@-example.org",
+            "a@exa mple.org",
+        ] {
+            assert!(!is_deliverable_email(bad), "{bad:?}");
+        }
+        for good in [
+            "kim@seoul.go.kr",
+            "first.last+tag@example.org",
+            "민원@도메인.한국",
+            "o'brien@example.ie",
+        ] {
+            assert!(is_deliverable_email(good), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn lines_and_visible_text() {
+        let mut e = Errors::default();
+        assert_eq!(e.required_line("name", Some("김민원\r\nBcc: x"), 100), None);
+        assert_eq!(
+            e.required_visible_text("description", Some("\u{200B}\u{202E}\u{200B} "), 100),
+            None
+        );
+        assert_eq!(
+            e.required_line("name", Some("\u{FEFF}김민원\u{200B}"), 100),
+            Some("김민원".into())
+        );
+        let errs = e.finish(()).unwrap_err();
+        assert_eq!(errs[0].message, "must be one line (no line breaks)");
+        assert_eq!(errs[1].message, "is required");
     }
 }

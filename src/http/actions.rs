@@ -396,6 +396,11 @@ pub async fn resolve(
                     "planned_implementation_date",
                     "a rejected proposal has no implementation date",
                 ),
+                // A plan is for the future: today at the earliest, in the calendar's zone.
+                _ if planned.is_some_and(|d| d < ctx.calendar.local_date(ctx.now)) => e.add(
+                    "planned_implementation_date",
+                    "must be today or later: an implementation plan is for the future",
+                ),
                 _ => {}
             },
             _ => {

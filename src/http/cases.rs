@@ -43,7 +43,7 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let at = now();
-    let intake = intake::validate(&input, at).map_err(ApiError::Validation)?;
+    let intake = intake::validate(&input, at, state.settings.backdate_days).map_err(ApiError::Validation)?;
     let operator = caller.0;
     if operator.is_none() {
         for (field, set) in [

@@ -80,7 +80,7 @@ fn apply(c: &mut Conn, cat: &mut Category, input: CategoryInput, new: bool) -> R
         }
     }
     if let Some(name) = input.name.as_deref().or(new.then_some("")) {
-        if let Some(n) = e.required_text("name", Some(name), 100) {
+        if let Some(n) = e.required_line("name", Some(name), 100) {
             cat.name = n;
         }
     }

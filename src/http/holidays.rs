@@ -81,7 +81,7 @@ pub async fn create(
     if input.date.is_none() {
         e.add("date", "is required (YYYY-MM-DD)");
     }
-    let name = e.required_text("name", input.name.as_deref(), 100);
+    let name = e.required_line("name", input.name.as_deref(), 100);
     e.finish(()).map_err(ApiError::Validation)?;
     let (Some(date), Some(name)) = (input.date, name) else {
         return Err(ApiError::field("body", "is incomplete"));
@@ -113,7 +113,7 @@ pub async fn update(
     }
     let mut e = Errors::default();
     let name = match input.name {
-        Some(n) => e.required_text("name", Some(&n), 100),
+        Some(n) => e.required_line("name", Some(&n), 100),
         None => None,
     };
     e.finish(()).map_err(ApiError::Validation)?;

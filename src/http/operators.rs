@@ -47,7 +47,7 @@ fn apply(c: &mut Conn, op: &mut Operator, input: OperatorInput, new: bool) -> Re
         None => {}
     }
     if let Some(name) = input.name.as_deref().or(new.then_some("")) {
-        if let Some(n) = e.required_text("name", Some(name), 100) {
+        if let Some(n) = e.required_line("name", Some(name), 100) {
             op.name = n;
         }
     }

@@ -32,7 +32,7 @@ fn view(t: &Team) -> Value {
 fn apply(team: &mut Team, input: TeamInput) -> Result<(), ApiError> {
     let mut e = Errors::default();
     if let Some(name) = input.name.as_deref().or(team.name.is_empty().then_some("")) {
-        if let Some(n) = e.required_text("name", Some(name), 100) {
+        if let Some(n) = e.required_line("name", Some(name), 100) {
             team.name = n;
         }
     }

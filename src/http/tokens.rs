@@ -48,7 +48,7 @@ pub async fn create(
     op.require_admin()?;
     let input = body.into_inner();
     let mut e = Errors::default();
-    let name = e.required_text("name", input.name.as_deref(), 100);
+    let name = e.required_line("name", input.name.as_deref(), 100);
     let operator_id = match input.operator_id.as_deref() {
         None => {
             e.add("operator_id", "is required");

@@ -75,3 +75,22 @@ impl Mailer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::validation::is_deliverable_email;
+
+    #[test]
+    fn every_address_intake_accepts_is_one_lettre_can_send_to() {
+        for addr in [
+            "kim@seoul.go.kr",
+            "first.last+tag@example.org",
+            "o'brien@example.ie",
+            "민원@도메인.한국",
+            "x_y-z@sub.example.co.kr",
+        ] {
+            assert!(is_deliverable_email(addr), "{addr}");
+            assert!(addr.parse::<lettre::Address>().is_ok(), "lettre refuses {addr}");
+        }
+    }
+}
