@@ -246,7 +246,7 @@ impl Calendar {
     ) -> DateTime<Utc> {
         let held: i64 = finished_holds
             .iter()
-            .filter_map(|h| h.until.map(|until| self.working_seconds_between(h.from, until)))
+            .filter_map(|h| h.until.map(|until| self.held_seconds(h.from, until)))
             .sum();
         let moved = extension_days.max(0) * self.day_seconds() + held;
         let due = self.due_at(received, deadline);
@@ -263,11 +263,18 @@ impl Calendar {
         self.periods.iter().map(|(s, e)| (*e - *s).num_seconds()).sum()
     }
 
+    /// The working time a hold from `from` to `until` takes off the clock, in
+    /// whole minutes (rounded down: a part of a minute is not counted, in the
+    /// citizen's favour), as seconds.
+    pub fn held_seconds(&self, from: DateTime<Utc>, until: DateTime<Utc>) -> i64 {
+        self.working_seconds_between(from, until) / 60 * 60
+    }
+
     /// The due instant moved out by the working time spent on hold.
     pub fn due_after_holds(&self, due: DateTime<Utc>, holds: &[Hold], now: DateTime<Utc>) -> DateTime<Utc> {
         let held: i64 = holds
             .iter()
-            .map(|h| self.working_seconds_between(h.from, h.until.unwrap_or(now)))
+            .map(|h| self.held_seconds(h.from, h.until.unwrap_or(now)))
             .sum();
         if held == 0 {
             due
@@ -402,6 +409,19 @@ mod tests {
     }
 
     #[test]
+    fn holds_count_whole_minutes() {
+        let cal = seoul();
+        let from = kst(2026, 11, 24, 10, 0);
+        assert_eq!(cal.held_seconds(from, from + Duration::seconds(2)), 0);
+        assert_eq!(cal.held_seconds(from, from + Duration::seconds(119)), 60);
+        // Over lunch: 10:00 to 13:30 is 2 h 30 min of working time.
+        assert_eq!(
+            cal.held_seconds(from, kst(2026, 11, 24, 13, 30) + Duration::seconds(59)),
+            150 * 60
+        );
+    }
+
+    #[test]
     fn recomputed_due_equals_the_actions_one_by_one() {
         let cal = seoul();
         let received = kst(2026, 11, 2, 10, 0);
@@ -410,7 +430,7 @@ mod tests {
             from: kst(2026, 11, 3, 11, 0),
             until: Some(kst(2026, 11, 4, 10, 30)),
         };
-        let held = cal.working_seconds_between(hold.from, hold.until.unwrap());
+        let held = cal.held_seconds(hold.from, hold.until.unwrap());
         let stepwise = cal.add_working_seconds(
             cal.add_working_seconds(cal.due_at(received, deadline), held),
             3 * 8 * 3600,

@@ -121,7 +121,7 @@ pub fn end_hold(ctx: &mut Ctx<'_>) -> Result<i64, ApiError> {
     let Some(since) = ctx.row.held_since.take() else {
         return Ok(0);
     };
-    let held = ctx.calendar.working_seconds_between(since.and_utc(), ctx.now);
+    let held = ctx.calendar.held_seconds(since.and_utc(), ctx.now);
     if held > 0 {
         let due = ctx.calendar.add_working_seconds(ctx.row.due_at.and_utc(), held);
         ctx.row.due_at = due.naive_utc();

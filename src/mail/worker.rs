@@ -139,7 +139,9 @@ fn queue_progress_notices(db: &Db, settings: &Settings) -> Result<(), DbError> {
                 return Ok::<_, DbError>(());
             };
             let Some(next) = row.next_notice_at else { return Ok(()) };
-            let following = next + chrono::Duration::days(PROGRESS_NOTICE_DAYS);
+            // Counted from this notice, not from the one missed: a case recorded
+            // long after it arrived gets one catch-up notice, not one per month.
+            let following = at.naive_utc() + chrono::Duration::days(PROGRESS_NOTICE_DAYS);
             // Only the instance that moves the date on sends the notice.
             if !store::cases::advance_notice(c, &id, next, following)? {
                 return Ok(());

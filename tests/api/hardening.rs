@@ -313,3 +313,66 @@ on_both_backends! {
         owned.stop().await;
     }
 }
+
+crate::both_backends! {
+    async fn a_back_dated_case_gets_one_catch_up_notice(app) {
+        // Recorded 95 days after it arrived by letter: three 30-day notices
+        // were missed; the citizen gets one, and the next in 30 days.
+        let mut b = grievance("오래된 편지");
+        b["channel"] = json!("letter");
+        b["received_at"] = json!((chrono::Utc::now() - chrono::Duration::days(95)).to_rfc3339());
+        let (s, case) = app.admin_json(Method::POST, "/api/v1/cases", Some(&b)).await;
+        assert_eq!(s, 201, "{case}");
+        let id = case["id"].as_str().unwrap().to_string();
+        let progress = || async {
+            let (_, list) = app.admin_json(Method::GET, "/api/v1/outbox", None).await;
+            list["items"].as_array().unwrap().iter().filter(|m| m["case_id"] == id.as_str() && m["kind"] == "progress").count()
+        };
+        let mut seen = 0;
+        for _ in 0..100 {
+            seen = progress().await;
+            if seen > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(seen, 1);
+        // The worker looks every two seconds: give it three more looks.
+        tokio::time::sleep(std::time::Duration::from_millis(6500)).await;
+        assert_eq!(progress().await, 1, "one catch-up notice, not one per month missed");
+    }
+}
+
+crate::both_backends! {
+    async fn holds_count_whole_minutes(app) {
+        let mut b = grievance("서류 보완");
+        b["category"] = json!("noise");
+        b["channel"] = json!("visit");
+        b["received_at"] = json!((chrono::Utc::now() - chrono::Duration::days(10)).to_rfc3339());
+        let (_, case) = app.admin_json(Method::POST, "/api/v1/cases", Some(&b)).await;
+        let id = case["id"].as_str().unwrap().to_string();
+        let (s, _) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/start"), None).await;
+        assert_eq!(s, 200);
+        let (s, _) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/hold"), Some(&json!({"reason": "서류 대기"}))).await;
+        assert_eq!(s, 200);
+        // The hold began a week ago at 10:00:00.5 in Seoul: working time since then has seconds to spare.
+        let since = (chrono::Utc::now() - chrono::Duration::days(7)).date_naive().and_hms_milli_opt(1, 0, 0, 500).unwrap();
+        app.sql(format!("UPDATE cases SET held_since = '{since}' WHERE id = '{id}'")).await;
+        app.sql(format!("UPDATE case_holds SET started_at = '{since}' WHERE case_id = '{id}'")).await;
+        let before = chrono::DateTime::parse_from_rfc3339(case["due_at"].as_str().unwrap()).unwrap();
+        let (s, resumed) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/resume"), None).await;
+        assert_eq!(s, 200, "{resumed}");
+        let after = chrono::DateTime::parse_from_rfc3339(resumed["due_at"].as_str().unwrap()).unwrap();
+        let (_, events) = app.admin_json(Method::GET, &format!("/api/v1/cases/{id}/events"), None).await;
+        let ev = events["items"].as_array().unwrap().iter().find(|e| e["type"] == "resumed").unwrap().clone();
+        let minutes = ev["data"]["held_working_minutes"].as_i64().unwrap();
+        assert!(minutes > 0, "{ev}");
+        let calendar = civicdesk::domain::calendar::Calendar::new(
+            chrono_tz::Asia::Seoul,
+            civicdesk::domain::holidays::korean_public_holidays(2024..=2035).into_iter().map(|h| h.date),
+        );
+        let moved = calendar.working_seconds_between(before.to_utc(), after.to_utc());
+        assert_eq!(moved, minutes * 60, "the due date moved by the working minutes the event says");
+        assert_eq!(chrono::Timelike::second(&after), 0, "{after}");
+    }
+}
