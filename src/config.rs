@@ -51,6 +51,8 @@ pub struct Settings {
     pub backdate_days: u32,
     /// `CIVICDESK_RECEIPTS_PER_ADDRESS`: receipt emails one address gets a day from public intakes.
     pub receipts_per_address: u32,
+    /// `CIVICDESK_BODY_TIMEOUT_SECS`: how long a request body may take to arrive.
+    pub body_timeout_secs: u64,
 }
 
 /// A setting that cannot be used; printed as one line naming the variable.
@@ -202,6 +204,15 @@ impl Settings {
                 )
             })?;
 
+        let body_timeout_secs = parse_num::<u64>(get("CIVICDESK_BODY_TIMEOUT_SECS"), 30)
+            .filter(|n| (1..=600).contains(n))
+            .ok_or_else(|| {
+                err(
+                    "CIVICDESK_BODY_TIMEOUT_SECS",
+                    "must be a whole number of seconds from 1 to 600".into(),
+                )
+            })?;
+
         Ok(Settings {
             database,
             pool_size,
@@ -222,6 +233,7 @@ impl Settings {
             trusted_proxies,
             backdate_days,
             receipts_per_address,
+            body_timeout_secs,
         })
     }
 }

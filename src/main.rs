@@ -16,8 +16,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Colour codes only for a person at a terminal, not in a file or a log collector.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
         .init();
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),

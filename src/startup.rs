@@ -13,7 +13,7 @@ use crate::bootstrap::{self, FirstStart};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::http::throttle::Limiter;
-use crate::http::{problem, routes, AppState};
+use crate::http::{hygiene, problem, routes, AppState};
 use crate::mail::{worker, Mailer};
 
 /// A server bound to its port, not yet running.
@@ -60,7 +60,18 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(ErrorHandlers::new().default_handler(problem::problemize))
-                .wrap(Logger::new("%r %s %Dms").log_target("civicdesk::http"))
+                .wrap(hygiene::headers())
+                .wrap(actix_web::middleware::from_fn(hygiene::head_as_get))
+                // The route's pattern, never the raw path or query: those carry
+                // receipt numbers and the citizen's tokens.
+                .wrap(
+                    Logger::new("%{method}xi %{route}xi %s %Dms")
+                        .custom_request_replace("method", |req| req.method().to_string())
+                        .custom_request_replace("route", |req| {
+                            req.match_pattern().unwrap_or_else(|| "(no route)".into())
+                        })
+                        .log_target("civicdesk::http"),
+                )
                 .app_data(state.clone())
                 .configure(routes::configure)
         })

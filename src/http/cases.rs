@@ -21,6 +21,7 @@ use crate::domain::case::{is_overdue, Channel, Kind, Status};
 use crate::domain::catalog::Role;
 use crate::domain::deadline::{Deadline, DeadlineUnit};
 use crate::domain::intake::{self, Intake, IntakeInput};
+use crate::domain::links;
 use crate::domain::routing::{self, CaseFacts, CategoryKeywords, Rule};
 use crate::mail::notices::{self, Notice};
 use crate::store::{self, cases::CaseRow, categories::Category, events::Event};
@@ -330,7 +331,7 @@ fn intake_tx(
         "received_at": settings.format_time(received_at),
         "due_at": settings.format_time(due_at),
         "deadline": deadline,
-        "tracking_url": format!("{}/api/v1/track/{}", settings.public_url, receipt_no),
+        "tracking_url": links::tracking_url(&settings.public_url, &receipt_no, &access_token, intake.locale.as_str()),
     })
     .to_string();
     if let Some((scope, key, hash)) = idem {

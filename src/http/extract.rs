@@ -8,6 +8,7 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 
 use super::problem::ApiError;
+use super::wording::api_words;
 use crate::domain::validation::FieldError;
 
 /// Largest accepted JSON body: a 10,000-character description in Korean is ~30 KB.
@@ -43,9 +44,34 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let field = if path == "." { "body".to_string() } else { path };
         ApiError::Validation(vec![FieldError {
             field,
-            message: e.inner().to_string(),
+            message: api_words(&e.inner().to_string()),
         }])
     })
+}
+
+/// The raw body, as long as it arrives within `CIVICDESK_BODY_TIMEOUT_SECS`:
+/// a client that stalls halfway gets a 408, not a worker held forever.
+#[derive(Debug)]
+pub struct Body(pub web::Bytes);
+
+impl FromRequest for Body {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<super::AppState>>()
+            .map_or(30, |s| s.settings.body_timeout_secs);
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            match actix_web::rt::time::timeout(std::time::Duration::from_secs(limit), bytes).await {
+                Ok(read) => read.map(Body).map_err(body_error),
+                Err(_) => Err(ApiError::RequestTimeout(format!(
+                    "the request body did not arrive within {limit} s"
+                ))),
+            }
+        })
+    }
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
@@ -54,14 +80,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let json = is_json(req);
-        let bytes = web::Bytes::from_request(req, payload);
+        let bytes = Body::from_request(req, payload);
         Box::pin(async move {
             if !json {
                 return Err(ApiError::UnsupportedMediaType(
                     "send the body as JSON with Content-Type: application/json".into(),
                 ));
             }
-            let bytes = bytes.await.map_err(body_error)?;
+            let Body(bytes) = bytes.await?;
             parse_json(&bytes).map(JsonBody)
         })
     }
@@ -77,9 +103,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let json = is_json(req);
-        let bytes = web::Bytes::from_request(req, payload);
+        let bytes = Body::from_request(req, payload);
         Box::pin(async move {
-            let bytes = bytes.await.map_err(body_error)?;
+            let Body(bytes) = bytes.await?;
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 return Ok(OptionalJson(None));
             }
@@ -104,10 +130,11 @@ fn body_error(e: actix_web::Error) -> ApiError {
 /// Extractor settings that turn the framework's query, path and body errors into problems.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-        .app_data(
-            web::QueryConfig::default()
-                .error_handler(|e, _| ApiError::BadRequest(format!("the query string is invalid: {e}")).into()),
-        )
+        .app_data(web::QueryConfig::default().error_handler(|e, _| {
+            let said = e.to_string();
+            let said = said.strip_prefix("Query deserialize error: ").unwrap_or(&said);
+            ApiError::BadRequest(format!("the query string is invalid: {}", api_words(said))).into()
+        }))
         .app_data(
             web::PathConfig::default()
                 .error_handler(|e, _| ApiError::NotFound(format!("no such resource: {e}")).into()),

@@ -7,6 +7,7 @@ pub mod categories;
 pub mod config;
 pub mod extract;
 pub mod holidays;
+pub mod hygiene;
 pub mod lifecycle;
 pub mod operators;
 pub mod ops;
@@ -24,6 +25,7 @@ pub mod teams;
 pub mod throttle;
 pub mod tokens;
 pub mod track;
+pub mod wording;
 
 use std::sync::Arc;
 

@@ -6,6 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
+use super::extract::Body;
 use super::problem::ApiError;
 use super::surveys::{answer_by_link, for_page, Answer, LinkState};
 use super::throttle::PublicCaller;
@@ -165,11 +166,11 @@ pub async fn submit(
     _limit: PublicCaller,
     req: HttpRequest,
     path: web::Path<String>,
-    body: web::Bytes,
+    body: Body,
 ) -> HttpResponse {
     let t = words(&req);
     let token = path.into_inner();
-    let form: Form = match serde_urlencoded::from_bytes(&body) {
+    let form: Form = match serde_urlencoded::from_bytes(&body.0) {
         Ok(f) => f,
         Err(_) => return page(StatusCode::BAD_REQUEST, t, String::new(), "", t.invalid, true),
     };

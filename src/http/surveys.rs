@@ -18,6 +18,7 @@ use crate::db::types::{now, utc, Id};
 use crate::db::Conn;
 use crate::domain::access::{may_read_answers, may_record_phone_answer};
 use crate::domain::catalog::Role;
+use crate::domain::links;
 use crate::domain::sampling::{dissatisfied, in_sample};
 use crate::domain::validation::Errors;
 use crate::mail::notices::{dissatisfied_alert, enqueue, to_citizen, Notice};
@@ -39,7 +40,7 @@ pub fn start(ctx: &mut Ctx<'_>) -> Result<(), ApiError> {
         let token = new_token("");
         let ttl = chrono::Duration::days(settings.survey_ttl_days as i64);
         let expires = at + ttl;
-        let link = format!("{}/s/{token}", settings.public_url);
+        let link = links::survey_url(&settings.public_url, &token, &ctx.row.locale);
         // One reminder: three days before expiry, or halfway for short links.
         let remind_at = if ttl >= chrono::Duration::days(6) {
             expires - chrono::Duration::days(3)
@@ -165,7 +166,6 @@ pub fn by_token(c: &mut Conn, token: &str) -> Result<(Survey, CaseRow), ApiError
 /// A score of 2 or less opens a follow-up and alerts the team at once.
 fn record(
     c: &mut Conn,
-    settings: &Settings,
     mut survey: Survey,
     case: &CaseRow,
     scores: Scores,
@@ -236,7 +236,13 @@ fn record(
             None => None,
         };
         if let Some(email) = team.and_then(|t| t.email) {
-            let alert = dissatisfied_alert(settings, case, scores.process, scores.result, scores.comment.as_deref());
+            let alert = dissatisfied_alert(
+                case,
+                &follow_up.id,
+                scores.process,
+                scores.result,
+                scores.comment.as_deref(),
+            );
             enqueue(c, "follow_up", Some(&case.id), &email, alert, at)?;
         }
     }
@@ -298,12 +304,11 @@ pub async fn answer(
 ) -> Result<HttpResponse, ApiError> {
     let token = path.into_inner();
     let scores = check(&body.0)?;
-    let settings = state.settings.clone();
     let unhappy = state
         .db
         .write(move |c| {
             let (survey, case) = by_token(c, &token)?;
-            record(c, &settings, survey, &case, scores, None)
+            record(c, survey, &case, scores, None)
         })
         .await?;
     Ok(HttpResponse::Created().json(json!({"status": "answered", "follow_up": unhappy})))
@@ -312,12 +317,11 @@ pub async fn answer(
 /// Answers a survey by link, for the HTML page: the outcome and the case, or the error.
 pub async fn answer_by_link(state: &web::Data<AppState>, token: String, a: Answer) -> Result<(), ApiError> {
     let scores = check(&a)?;
-    let settings = state.settings.clone();
     state
         .db
         .write(move |c| {
             let (survey, case) = by_token(c, &token)?;
-            record(c, &settings, survey, &case, scores, None).map(drop)
+            record(c, survey, &case, scores, None).map(drop)
         })
         .await
 }
@@ -357,7 +361,6 @@ pub async fn phone(
         ));
     }
     let scores = check(&a)?;
-    let settings = state.settings.clone();
     let unhappy = state
         .db
         .write(move |c| {
@@ -376,7 +379,7 @@ pub async fn phone(
                     s
                 }
             };
-            record(c, &settings, survey, &case, scores, Some(&op))
+            record(c, survey, &case, scores, Some(&op))
         })
         .await?;
     Ok(HttpResponse::Created().json(json!({"status": "answered", "channel": "phone", "follow_up": unhappy})))

@@ -262,9 +262,37 @@ pub struct PageQuery {
     lang: Option<String>,
 }
 
+/// An RFC 3339 time as people read it, in the time's own zone:
+/// `2026년 11월 24일 11:27` or `24 Nov 2026, 11:27`.
+fn readable(t: &str, en: bool) -> String {
+    match chrono::DateTime::parse_from_rfc3339(t) {
+        Ok(t) if en => t.format("%-d %b %Y, %H:%M").to_string(),
+        Ok(t) => t.format("%Y년 %-m월 %-d일 %H:%M").to_string(),
+        Err(_) => t.to_string(),
+    }
+}
+
+/// A status in the citizen's words.
+fn status_words(status: &str, en: bool) -> String {
+    let (ko, english) = match status {
+        "received" => ("접수", "Received"),
+        "assigned" => ("담당자 배정", "Assigned"),
+        "in_progress" => ("처리 중", "In progress"),
+        "on_hold" => ("보류 (자료 대기)", "On hold"),
+        "resolved" => ("처리 완료", "Answered"),
+        "closed" => ("종결", "Closed"),
+        "withdrawn" => ("취하", "Withdrawn"),
+        other => (other, other),
+    };
+    if en { english } else { ko }.to_string()
+}
+
 /// A timeline step in words.
 fn step_text(en: bool, e: &Value) -> String {
-    let s = |k: &str| e[k].as_str().unwrap_or("").to_string();
+    let s = |k: &str| match k {
+        "due_at" => readable(e[k].as_str().unwrap_or(""), en),
+        _ => e[k].as_str().unwrap_or("").to_string(),
+    };
     match (e["type"].as_str().unwrap_or(""), en) {
         ("received", false) => "접수되었습니다".into(),
         ("received", true) => "Received".into(),
@@ -345,12 +373,12 @@ pub async fn page(
             page.found = true;
             page.facts = vec![
                 (label("제목", "Title"), text("title")),
-                (label("상태", "Status"), text("status").replace('_', " ")),
+                (label("상태", "Status"), status_words(&text("status"), en)),
                 (
                     label("담당 부서", "Team"),
                     v["team"]["name"].as_str().unwrap_or("-").to_string(),
                 ),
-                (label("처리 기한", "Due"), text("due_at")),
+                (label("처리 기한", "Due"), readable(&text("due_at"), en)),
                 (label("처리 일수", "Processing days"), v["processing_days"].to_string()),
             ];
             page.answer = text("resolution");
@@ -358,7 +386,7 @@ pub async fn page(
                 .as_array()
                 .map(|a| {
                     a.iter()
-                        .map(|e| (e["at"].as_str().unwrap_or("").to_string(), step_text(en, e)))
+                        .map(|e| (readable(e["at"].as_str().unwrap_or(""), en), step_text(en, e)))
                         .collect()
                 })
                 .unwrap_or_default();
@@ -370,4 +398,20 @@ pub async fn page(
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(html)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{readable, status_words};
+
+    #[test]
+    fn times_and_statuses_in_the_citizens_words() {
+        assert_eq!(
+            readable("2026-11-24T11:27:03.123456+09:00", false),
+            "2026년 11월 24일 11:27"
+        );
+        assert_eq!(readable("2026-11-24T11:27:03+09:00", true), "24 Nov 2026, 11:27");
+        assert_eq!(status_words("in_progress", false), "처리 중");
+        assert_eq!(status_words("on_hold", true), "On hold");
+    }
 }

@@ -8,6 +8,7 @@ use crate::config::Settings;
 use crate::db::types::{now, Id};
 use crate::db::Conn;
 use crate::domain::case::Locale;
+use crate::domain::links;
 use crate::store::{self, cases::CaseRow, outbox::Mail};
 
 /// What a notice says, before it is rendered.
@@ -114,8 +115,14 @@ fn render(
 }
 
 /// A local date and time for people, e.g. `2026-11-25 18:00`.
-fn when(settings: &Settings, t: DateTime<Utc>) -> String {
-    t.with_timezone(&settings.timezone).format("%Y-%m-%d %H:%M").to_string()
+/// A time in the calendar's zone as people read it, in the citizen's language.
+fn when(settings: &Settings, t: DateTime<Utc>, ko: bool) -> String {
+    let local = t.with_timezone(&settings.timezone);
+    if ko {
+        local.format("%Y년 %-m월 %-d일 %H:%M").to_string()
+    } else {
+        local.format("%-d %b %Y, %H:%M").to_string()
+    }
 }
 
 /// The notice to the citizen of `row`, rendered in their language.
@@ -140,11 +147,11 @@ pub fn compose(settings: &Settings, row: &CaseRow, team: Option<(&str, Option<&s
     } else {
         format!("Dear {},", row.citizen_name)
     };
-    let due = when(settings, row.due_at.and_utc());
-    let track = format!("{}/track/{no}", settings.public_url);
+    let due = when(settings, row.due_at.and_utc(), ko);
+
     let (subject, paragraphs, link) = match notice {
         Notice::Receipt { token } => {
-            let link = format!("{track}?token={token}");
+            let link = links::tracking_url(&settings.public_url, no, token, &row.locale);
             if ko {
                 (
                     format!("[민원 접수] 접수번호 {no}"),
@@ -276,7 +283,7 @@ pub fn compose(settings: &Settings, row: &CaseRow, team: Option<(&str, Option<&s
             expires,
             reminder,
         } => {
-            let until = when(settings, *expires);
+            let until = when(settings, *expires, ko);
             let first = match (ko, reminder) {
                 (true, false) => {
                     "민원 처리 과정과 결과에 얼마나 만족하셨는지 알려 주세요. 두 질문이면 끝납니다.".to_string()
@@ -369,13 +376,7 @@ pub fn to_citizen(
 }
 
 /// The team's alert about a dissatisfied citizen (in Korean and English).
-pub fn dissatisfied_alert(
-    settings: &Settings,
-    row: &CaseRow,
-    process: i32,
-    result: i32,
-    comment: Option<&str>,
-) -> Rendered {
+pub fn dissatisfied_alert(row: &CaseRow, follow_up: &Id, process: i32, result: i32, comment: Option<&str>) -> Rendered {
     let no = &row.receipt_no;
     let paragraphs = vec![
         format!(
@@ -384,19 +385,25 @@ pub fn dissatisfied_alert(
         ),
         format!("과정 만족도 (process): {process}/5 · 결과 만족도 (result): {result}/5"),
         format!("의견 (comment): {}", comment.unwrap_or("-")),
-        "팀 관리자는 후속 조치를 기록해 주세요. / The team's managers should follow up and record what they did."
+        "팀 관리자는 시민에게 연락해 후속 조치를 하고 그 내용을 기록해 주세요. / The team's managers should \
+         contact the citizen, follow up and record what they did."
             .into(),
+        // No page for managers exists yet (the back office is coming): say
+        // where the follow-up is instead of linking to an API a mail client cannot open.
+        format!(
+            "기록하는 곳: 관리자 API 토큰으로 GET /api/v1/follow-ups 목록에서 후속 조치 {follow_up}를 찾아 \
+             POST /api/v1/follow-ups/{follow_up}/done 으로 기록합니다. 도움이 필요하면 civicdesk 관리자에게 \
+             문의하세요. / Where to record it: follow-up {follow_up} is on GET /api/v1/follow-ups (with a \
+             manager's API token); record what was done with POST /api/v1/follow-ups/{follow_up}/done. Your \
+             civicdesk administrator can help."
+        ),
     ];
-    let link = Some((
-        "후속 조치 목록 / Follow-ups".to_string(),
-        format!("{}/api/v1/follow-ups", settings.public_url),
-    ));
     render(
         Locale::Ko,
         format!("[불만족 응답] 접수번호 {no} / Dissatisfied citizen, case {no}"),
         "담당 부서 귀하 / To the team,".into(),
         paragraphs,
-        link,
+        None,
         "civicdesk".into(),
     )
 }

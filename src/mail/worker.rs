@@ -13,6 +13,7 @@ use super::Mailer;
 use crate::config::Settings;
 use crate::db::types::{now, utc, Id};
 use crate::db::{Db, DbError};
+use crate::domain::privacy::mask_emails;
 use crate::http::cases::PROGRESS_NOTICE_DAYS;
 use crate::store::{self, events::Event};
 
@@ -44,14 +45,14 @@ pub fn spawn(
             }
             if last_progress.elapsed() >= PROGRESS_EVERY {
                 if let Err(e) = queue_progress_notices(&db, &settings) {
-                    tracing::warn!(error = %e, "progress notices");
+                    tracing::warn!(error = %mask_emails(&e.to_string()), "progress notices");
                 }
                 last_progress = Instant::now();
             }
             let sent = match send_due(&db, &settings, &mailer) {
                 Ok(n) => n,
                 Err(e) => {
-                    tracing::warn!(error = %e, "outbox");
+                    tracing::warn!(error = %mask_emails(&e.to_string()), "outbox");
                     0
                 }
             };
@@ -114,10 +115,12 @@ fn send_due(db: &Db, settings: &Settings, mailer: &Mailer) -> Result<usize, DbEr
                     let delay = backoff(settings.mail_retry_base_ms, attempts - 1);
                     (Utc::now() + chrono::Duration::from_std(delay).unwrap_or(LEASE)).naive_utc()
                 });
+                // The server's answer may quote the recipient: never into the log.
+                let said = mask_emails(e);
                 if retry.is_none() {
-                    tracing::error!(mail = %id, error = %e, "email failed for good");
+                    tracing::error!(mail = %id, error = %said, "email failed for good");
                 } else {
-                    tracing::warn!(mail = %id, attempts, error = %e, "email failed; will retry");
+                    tracing::warn!(mail = %id, attempts, error = %said, "email failed; will retry");
                 }
                 db.write_blocking(|c| store::outbox::mark_failed(c, id, e, retry).map_err(DbError::from))?;
             }

@@ -69,6 +69,11 @@ fn serve_once(db: &str) -> String {
             break;
         }
     }
+    // The credentials go to stdout, the log to stderr: let both pipes drain.
+    while let Ok(line) = rx.recv_timeout(Duration::from_millis(500)) {
+        seen.push_str(&line);
+        seen.push('\n');
+    }
     let _ = child.kill();
     let _ = child.wait();
     seen
