@@ -20,7 +20,7 @@ pub struct FirstStart {
     pub email: String,
     /// Generated password.
     pub password: String,
-    /// API token (`CIVICDESK_ADMIN_TOKEN` or generated).
+    /// API token as shown: the generated one, or a pointer to `CIVICDESK_ADMIN_TOKEN`.
     pub token: String,
 }
 
@@ -47,9 +47,16 @@ pub fn first_start(db: &Db, settings: &Settings) -> anyhow::Result<Option<FirstS
             seed_catalog(c)?;
         }
         let password = new_password();
-        let token = match &settings.admin_token {
-            Some(t) => t.expose_secret().to_string(),
-            None => new_token(TOKEN_PREFIX),
+        let (token, shown) = match &settings.admin_token {
+            // Chosen by whoever deployed it: no need to print it back.
+            Some(t) => (
+                t.expose_secret().to_string(),
+                "(the one in CIVICDESK_ADMIN_TOKEN)".to_string(),
+            ),
+            None => {
+                let t = new_token(TOKEN_PREFIX);
+                (t.clone(), t)
+            }
         };
         let at = now().naive_utc();
         let admin = Operator {
@@ -77,7 +84,7 @@ pub fn first_start(db: &Db, settings: &Settings) -> anyhow::Result<Option<FirstS
         Ok::<_, anyhow::Error>(Some(FirstStart {
             email: ADMIN_EMAIL.into(),
             password,
-            token,
+            token: shown,
         }))
     });
     match result {
@@ -121,7 +128,15 @@ pub fn holidays_to_law(db: &Db, settings: &Settings) -> anyhow::Result<usize> {
     .map_err(|e| anyhow::anyhow!("applying the holiday rules: {e}"))?;
     for change in &changes {
         let what = if change.added { "added" } else { "removed" };
-        tracing::info!(date = %change.date, name = %change.name, "holiday {what} by the rules");
+        tracing::debug!(date = %change.date, name = %change.name, "holiday {what} by the rules");
+    }
+    if !changes.is_empty() {
+        let added = changes.iter().filter(|c| c.added).count();
+        tracing::info!(
+            added,
+            removed = changes.len() - added,
+            "holidays brought to the rules of this release"
+        );
     }
     Ok(changes.len())
 }

@@ -39,6 +39,17 @@ fn is_json(req: &HttpRequest) -> bool {
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| ApiError::BadRequest(format!("the body is not valid JSON: {e}")))?;
+    // Every body of this API is an object; serde would read a list as one, field by field.
+    if !value.is_object() {
+        let got = match &value {
+            serde_json::Value::Array(_) => "a list".to_string(),
+            other => other.to_string(),
+        };
+        return Err(ApiError::Validation(vec![FieldError {
+            field: "body".into(),
+            message: format!("must be an object (got {got})"),
+        }]));
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let field = if path == "." { "body".to_string() } else { path };

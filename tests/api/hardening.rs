@@ -376,3 +376,223 @@ crate::both_backends! {
         assert_eq!(chrono::Timelike::second(&after), 0, "{after}");
     }
 }
+
+/// Runs the `civicdesk` binary on `db_url` with `vars`, collecting every line
+/// it prints; returns its base URL, the child and the lines.
+fn serve_binary(
+    db_url: &str,
+    vars: &[(&str, String)],
+) -> (
+    String,
+    std::process::Child,
+    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+) {
+    use std::io::BufRead;
+    let port = crate::smtp::free_port();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_civicdesk"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", db_url)
+        .env("CIVICDESK_BIND", format!("127.0.0.1:{port}"))
+        .env("CIVICDESK_ADMIN_TOKEN", crate::helpers::ADMIN_TOKEN)
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let readers: Vec<Box<dyn std::io::Read + Send>> = vec![
+        Box::new(child.stdout.take().unwrap()),
+        Box::new(child.stderr.take().unwrap()),
+    ];
+    for r in readers {
+        let lines = lines.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(r).lines().map_while(Result::ok) {
+                lines.lock().unwrap().push(line);
+            }
+        });
+    }
+    (format!("http://127.0.0.1:{port}"), child, lines)
+}
+
+async fn wait_for_line(lines: &std::sync::Mutex<Vec<String>>, part: &str, n: usize) {
+    for _ in 0..300 {
+        if lines.lock().unwrap().iter().filter(|l| l.contains(part)).count() >= n {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no {n} lines with {part:?}: {:?}", lines.lock().unwrap());
+}
+
+on_both_backends! {
+    async fn the_log_holds_no_personal_data_or_token(backend) {
+        let Some((db_url, _file)) = crate::helpers::new_database(backend, true).await else { return };
+        let smtp = crate::smtp::SmtpServer::rejecting();
+        let (base, mut child, lines) = serve_binary(&db_url, &[
+            ("CIVICDESK_SMTP_URL", format!("smtp://127.0.0.1:{}", smtp.port)),
+            ("CIVICDESK_SURVEY_SAMPLE_RATE", "1".into()),
+            ("CIVICDESK_MAIL_RETRY_BASE_MS", "50".into()),
+            ("CIVICDESK_MAIL_MAX_ATTEMPTS", "3".into()),
+        ]);
+        wait_for_line(&lines, "listening on", 1).await;
+        let client = reqwest::Client::new();
+        let (name, email, phone) = ("로그검사시민", "logcheck.person@example.org", "010-9876-5432");
+        let mut b = grievance("로그 검사");
+        b["citizen"] = json!({"name": name, "email": email, "phone": phone});
+        let (s, case) = read(client.post(format!("{base}/api/v1/cases")).json(&b).send().await.unwrap()).await;
+        assert_eq!(s, 201, "{case}");
+        let (no, token, id) = (case["receipt_no"].as_str().unwrap(), case["access_token"].as_str().unwrap(), case["id"].as_str().unwrap());
+        // The citizen follows the links; a stranger guesses.
+        assert_eq!(client.get(format!("{base}/track/{no}?token={token}")).send().await.unwrap().status(), 200);
+        assert_eq!(client.get(format!("{base}/api/v1/track/{no}")).header("X-Access-Token", token).send().await.unwrap().status(), 200);
+        assert_eq!(client.get(format!("{base}/track/{no}?token=guess-{token}")).send().await.unwrap().status(), 404);
+        // The team answers; the survey email is refused like the receipt.
+        let r = client.post(format!("{base}/api/v1/cases/{id}/resolve")).bearer_auth(crate::helpers::ADMIN_TOKEN)
+            .json(&json!({"resolution": "처리했습니다"})).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        wait_for_line(&lines, "email failed for good", 2).await;
+        let _ = child.kill();
+        let _ = child.wait();
+
+        let log = lines.lock().unwrap().join("\n");
+        assert!(log.contains("l***@example.org"), "the refusal is logged, masked: {log}");
+        for secret in [email, "logcheck.person", name, phone, "9876", token, crate::helpers::ADMIN_TOKEN] {
+            assert!(!log.contains(secret), "the log holds {secret:?}:\n{log}");
+        }
+        assert!(!log.contains('\u{1b}'), "no colour codes off a terminal");
+    }
+}
+
+crate::both_backends! {
+    async fn http_manners(app) {
+        // HEAD wherever GET works, without a body.
+        let r = app.request(Method::HEAD, "/healthz").send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.bytes().await.unwrap().is_empty());
+        let r = app.admin(Method::HEAD, "/api/v1/cases").send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        // 405 names what is allowed.
+        let r = app.request(Method::PUT, "/healthz").send().await.unwrap();
+        assert_eq!(r.headers()["allow"], "GET, HEAD");
+        problem(r, 405).await;
+        let r = app.admin(Method::DELETE, "/api/v1/cases").send().await.unwrap();
+        assert_eq!(r.headers()["allow"], "GET, HEAD, POST");
+        problem(r, 405).await;
+        // Every response: no framing, no sniffing; pages with tokens are not cached or referred.
+        let (_, case) = read(app.post_public("/api/v1/cases", &grievance("헤더")).await).await;
+        let page = case["tracking_url"].as_str().unwrap().replace("http://civicdesk.test", "");
+        for path in ["/healthz", "/api/v1/nothing", page.as_str()] {
+            let r = app.request(Method::GET, path).send().await.unwrap();
+            let h = r.headers();
+            assert_eq!(h["x-frame-options"], "DENY", "{path}");
+            assert_eq!(h["content-security-policy"], "frame-ancestors 'none'", "{path}");
+            assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        }
+        let r = app.request(Method::GET, &page).send().await.unwrap();
+        assert_eq!(r.headers()["cache-control"], "no-store");
+        assert_eq!(r.headers()["referrer-policy"], "no-referrer");
+
+        // 422s speak the API's words, not Rust's.
+        let mut b = grievance("x");
+        b["title"] = json!(5);
+        let p = problem(app.post_public("/api/v1/cases", &b).await, 422).await;
+        assert_eq!(p["errors"][0]["message"], "must be text (a JSON string) (got 5)");
+        let p = problem(app.post_public("/api/v1/cases", &json!([1, 2])).await, 422).await;
+        assert_eq!(p["errors"][0]["message"], "must be an object (got a list)");
+        let (s, p) = app.admin_json(Method::POST, "/api/v1/targets", Some(&json!({"year": "next", "kind": "grievance", "satisfaction_rate": 0.7}))).await;
+        assert_eq!(s, 422);
+        let text = p.to_string();
+        for rust in ["i32", "i64", "u32", "struct", "expected"] {
+            assert!(!text.contains(rust), "{rust} in {text}");
+        }
+        let p = problem(app.admin(Method::GET, "/api/v1/cases?limit=many").send().await.unwrap(), 400).await;
+        assert!(!p["detail"].as_str().unwrap().contains("invalid digit"), "{p}");
+    }
+
+    async fn the_citizens_links_open_in_their_language(app) {
+        let (_, ko) = read(app.post_public("/api/v1/cases", &grievance("가로등이 꺼졌어요")).await).await;
+        let url = ko["tracking_url"].as_str().unwrap();
+        assert_eq!(url, format!("http://civicdesk.test/track/{}?token={}", ko["receipt_no"].as_str().unwrap(), ko["access_token"].as_str().unwrap()));
+        let r = app.request(Method::GET, &url.replace("http://civicdesk.test", "")).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        let html = r.text().await.unwrap();
+        assert!(html.contains("lang=\"ko\""));
+        assert!(html.contains("접수"), "the status in Korean");
+        assert!(html.contains("년 ") && html.contains("월 ") && html.contains("일 "), "times as people read them");
+        assert!(!html.contains("+09:00") && !html.contains("received"), "no RFC 3339, no English status: {html}");
+
+        let mut b = grievance("Streetlight out");
+        b["locale"] = json!("en");
+        let (_, en) = read(app.post_public("/api/v1/cases", &b).await).await;
+        let url = en["tracking_url"].as_str().unwrap();
+        assert!(url.ends_with("&lang=en"), "{url}");
+        let html = app.request(Method::GET, &url.replace("http://civicdesk.test", "")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("lang=\"en\"") && html.contains("Received"), "{html}");
+    }
+}
+
+on_both_backends! {
+    async fn emails_link_to_pages_in_the_citizens_language_and_the_team_alert_to_no_api(backend) {
+        let smtp = crate::smtp::SmtpServer::start();
+        let url = format!("smtp://127.0.0.1:{}", smtp.port);
+        let Some(app) = spawn_app_with(backend, &[("CIVICDESK_SMTP_URL", url.as_str()), ("CIVICDESK_SURVEY_SAMPLE_RATE", "1")]).await else { return };
+        let team = app.team_id("Roads").await;
+        let (s, _) = app.admin_json(Method::PATCH, &format!("/api/v1/teams/{team}"), Some(&json!({"email": "roads@city.example"}))).await;
+        assert_eq!(s, 200);
+        let mut b = grievance("Pothole on Main Street");
+        b["locale"] = json!("en");
+        b["category"] = json!("road-damage");
+        b["citizen"]["email"] = json!("jane@example.org");
+        let (_, case) = read(app.post_public("/api/v1/cases", &b).await).await;
+        let receipt = smtp.wait_for(1, |m| m.to.contains(&"jane@example.org".to_string())).await;
+        assert!(receipt[0].text.contains(&format!("/track/{}?token=", case["receipt_no"].as_str().unwrap())), "{}", receipt[0].text);
+        assert!(receipt[0].text.contains("&lang=en"), "{}", receipt[0].text);
+        let id = case["id"].as_str().unwrap();
+        let (s, _) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/resolve"), Some(&json!({"resolution": "Fixed."}))).await;
+        assert_eq!(s, 200);
+        let survey = smtp.wait_for(1, |m| m.text.contains("/s/")).await;
+        let token = survey[0].text.split("/s/").nth(1).unwrap().split(['?', '"', '\r', '\n', '<']).next().unwrap().to_string();
+        assert!(survey[0].text.contains(&format!("/s/{token}?lang=en")), "{}", survey[0].text);
+        // A dissatisfied answer alerts the team: no link to an API a mail client cannot open.
+        let (s, _) = app.admin_json(Method::POST, &format!("/api/v1/surveys/{token}"), Some(&json!({"process_score": 1, "result_score": 2}))).await;
+        assert_eq!(s, 201);
+        let alert = smtp.wait_for(1, |m| m.to.contains(&"roads@city.example".to_string())).await;
+        let text = &alert[0].text;
+        assert!(!text.contains("http://civicdesk.test/api/"), "{text}");
+        let (_, follow_ups) = app.admin_json(Method::GET, "/api/v1/follow-ups", None).await;
+        let follow_up = follow_ups["items"][0]["id"].as_str().unwrap();
+        assert!(text.contains(follow_up), "says which follow-up: {text}");
+        app.stop().await;
+    }
+}
+
+on_both_backends! {
+    async fn a_stalled_body_is_cut_off(backend) {
+        let Some(app) = spawn_app_with(backend, &[("CIVICDESK_BODY_TIMEOUT_SECS", "1")]).await else { return };
+        let addr = app.base.trim_start_matches("http://").to_string();
+        let started = std::time::Instant::now();
+        let answer = tokio::task::spawn_blocking(move || {
+            use std::io::{Read, Write};
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+            // Promises 100 bytes, sends 12, then waits.
+            s.write_all(b"POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"kind\": \"gr").unwrap();
+            let mut buf = vec![0u8; 4096];
+            let n = s.read(&mut buf).unwrap_or(0);
+            String::from_utf8_lossy(&buf[..n]).to_string()
+        })
+        .await
+        .unwrap();
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+        assert!(answer.contains("application/problem+json"), "{answer}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        let (_, list) = app.admin_json(Method::GET, "/api/v1/cases", None).await;
+        assert!(list["items"].as_array().unwrap().is_empty());
+        app.stop().await;
+    }
+}

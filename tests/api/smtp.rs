@@ -32,8 +32,18 @@ impl SmtpServer {
         Self::start_on(0)
     }
 
+    /// Listens on a free port and refuses every recipient, quoting the
+    /// address in its answer as real servers do.
+    pub fn rejecting() -> SmtpServer {
+        Self::listen(0, true)
+    }
+
     /// Listens on a given port (to come back after an outage).
     pub fn start_on(port: u16) -> SmtpServer {
+        Self::listen(port, false)
+    }
+
+    fn listen(port: u16, reject: bool) -> SmtpServer {
         let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind SMTP");
         listener.set_nonblocking(true).unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -46,7 +56,7 @@ impl SmtpServer {
                     Ok((stream, _)) => {
                         let m = m.clone();
                         std::thread::spawn(move || {
-                            let _ = session(stream, m);
+                            let _ = session(stream, m, reject);
                         });
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(10)),
@@ -86,7 +96,7 @@ impl Drop for SmtpServer {
     }
 }
 
-fn session(stream: TcpStream, mails: Arc<Mutex<Vec<Received>>>) -> std::io::Result<()> {
+fn session(stream: TcpStream, mails: Arc<Mutex<Vec<Received>>>, reject: bool) -> std::io::Result<()> {
     stream.set_nonblocking(false)?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut out = stream.try_clone()?;
@@ -113,6 +123,10 @@ fn session(stream: TcpStream, mails: Arc<Mutex<Vec<Received>>>) -> std::io::Resu
                 .trim_start_matches(':')
                 .trim()
                 .trim_matches(|c| c == '<' || c == '>');
+            if reject {
+                out.write_all(format!("550 5.1.1 <{addr}>: Recipient address rejected: User unknown\r\n").as_bytes())?;
+                continue;
+            }
             to.push(addr.to_string());
             out.write_all(b"250 OK\r\n")?;
         } else if cmd == "DATA" {
