@@ -5,14 +5,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use actix_http::{HttpService, KeepAlive, Protocol};
+use actix_service::{fn_service, map_config, IntoServiceFactory, ServiceFactoryExt};
+use actix_web::dev::AppConfig;
 use actix_web::dev::Server;
 use actix_web::middleware::{ErrorHandlers, Logger};
-use actix_web::{web, App, HttpServer};
+use actix_web::{web, App};
 
 use crate::bootstrap::{self, FirstStart};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::http::throttle::Limiter;
+use crate::http::wire::Rewriting;
 use crate::http::{hygiene, problem, routes, AppState};
 use crate::mail::{worker, Mailer};
 
@@ -57,7 +61,7 @@ impl Application {
         worker::spawn(db.clone(), settings.clone(), mailer, stop_worker.clone())?;
         let limiter = Arc::new(Limiter::new(settings.rate_limit, settings.trusted_proxies.clone()));
         let state = web::Data::new(AppState { db, settings, limiter });
-        let mut server = HttpServer::new(move || {
+        let app = move || {
             App::new()
                 .wrap(ErrorHandlers::new().default_handler(problem::problemize))
                 .wrap(hygiene::headers())
@@ -74,14 +78,34 @@ impl Application {
                 )
                 .app_data(state.clone())
                 .configure(routes::configure)
-        })
-        .listen(listener)?;
+        };
+        let mut server = actix_server::Server::build();
         if let Some(n) = workers {
             server = server.workers(n);
         }
+        let local = listener.local_addr()?;
+        let server = server
+            .listen("civicdesk", listener, move || {
+                let http = HttpService::build()
+                    .keep_alive(KeepAlive::Timeout(Duration::from_secs(5)))
+                    // A client that does not finish its request head in time is cut off.
+                    .client_request_timeout(Duration::from_secs(5))
+                    .client_disconnect_timeout(Duration::from_secs(1))
+                    .local_addr(local)
+                    .finish(map_config(app().into_factory().map_err(|e| e.error_response()), |_| {
+                        AppConfig::default()
+                    }));
+                fn_service(|io: actix_web::rt::net::TcpStream| async move {
+                    let peer = io.peer_addr().ok();
+                    let _ = io.set_nodelay(true);
+                    Ok::<_, actix_http::error::DispatchError>((Rewriting::new(io), Protocol::Http1, peer))
+                })
+                .and_then(http)
+            })?
+            .run();
         Ok(Application {
             port,
-            server: server.run(),
+            server,
             stop_worker,
             first_start,
         })

@@ -25,6 +25,7 @@ pub mod teams;
 pub mod throttle;
 pub mod tokens;
 pub mod track;
+pub mod wire;
 pub mod wording;
 
 use std::sync::Arc;

@@ -596,3 +596,43 @@ on_both_backends! {
         app.stop().await;
     }
 }
+
+/// Sends raw bytes over one connection and returns the whole answer.
+async fn raw_http(app: &TestApp, request: Vec<u8>) -> String {
+    let addr = app.base.trim_start_matches("http://").to_string();
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+        s.write_all(&request).unwrap();
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).to_string()
+    })
+    .await
+    .unwrap()
+}
+
+crate::both_backends! {
+    async fn raw_utf8_in_a_query_is_understood(app) {
+        let (s, _) = app.admin_json(Method::POST, "/api/v1/cases", Some(&grievance("밤샘 공사 소음"))).await;
+        assert_eq!(s, 201);
+        let auth = format!("Authorization: Bearer {}\r\n", crate::helpers::ADMIN_TOKEN);
+        let found = raw_http(app, format!("GET /api/v1/cases?q=소음 HTTP/1.1\r\nHost: x\r\n{auth}Connection: close\r\n\r\n").into_bytes()).await;
+        assert!(found.starts_with("HTTP/1.1 200"), "{found}");
+        assert!(found.contains("밤샘 공사 소음"), "{found}");
+        let bad = raw_http(app, format!("GET /api/v1/cases?status=소음 HTTP/1.1\r\nHost: x\r\n{auth}Connection: close\r\n\r\n").into_bytes()).await;
+        assert!(bad.starts_with("HTTP/1.1 400"), "{bad}");
+        assert!(bad.contains("application/problem+json") && bad.contains("소음"), "{bad}");
+        // Two requests on one connection, a body between them: both answered.
+        let body = serde_json::to_string(&grievance("두 번째 요청")).unwrap();
+        let twice = format!(
+            "POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}\
+             GET /api/v1/cases?q=요청 HTTP/1.1\r\nHost: x\r\n{auth}Connection: close\r\n\r\n",
+            body.len()
+        );
+        let both = raw_http(app, twice.into_bytes()).await;
+        assert!(both.starts_with("HTTP/1.1 201"), "{both}");
+        assert!(both.matches("HTTP/1.1 200").count() == 1 && both.contains("두 번째 요청"), "{both}");
+    }
+}
