@@ -276,10 +276,7 @@ fn intake_tx(
     let mut routed = serde_json::to_value(&decision.by).unwrap_or(Value::Null);
     routed["team_id"] = json!(team.as_ref().map(|t| t.id.to_string()));
     routed["team"] = json!(team.as_ref().map(|t| t.name.clone()));
-    store::events::append(
-        c,
-        &Event::new(&id, at.naive_utc(), "system", None, "routed", true, routed),
-    )?;
+    store::events::append(c, &Event::by_system(&id, at.naive_utc(), "routed", true, routed))?;
 
     // A public intake may name anyone's address: one address gets at most so
     // many receipts a day from them, so nobody can flood an inbox through us.
@@ -297,15 +294,7 @@ fn intake_tx(
         );
         store::events::append(
             c,
-            &Event::new(
-                &id,
-                at.naive_utc(),
-                "system",
-                None,
-                "note",
-                false,
-                json!({"body": note}),
-            ),
+            &Event::by_system(&id, at.naive_utc(), "note", false, json!({"body": note})),
         )?;
     } else {
         notices::to_citizen(

@@ -153,11 +153,9 @@ fn queue_progress_notices(db: &Db, settings: &Settings) -> Result<(), DbError> {
             to_citizen(c, settings, &row, Notice::Progress { days }, at)?;
             store::events::append(
                 c,
-                &Event::new(
+                &Event::by_system(
                     &id,
                     at.naive_utc(),
-                    "system",
-                    None,
                     "progress_notice",
                     true,
                     serde_json::json!({ "days": days }),

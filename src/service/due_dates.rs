@@ -76,7 +76,7 @@ pub fn holidays_changed(
                 "date": h.date, "name": h.name, "change": if h.added { "added" } else { "removed" },
             })).collect::<Vec<_>>(),
         });
-        let event = Event::new(&row.id, now.naive_utc(), "system", None, DUE_DATE_CHANGED, true, data);
+        let event = Event::by_system(&row.id, now.naive_utc(), DUE_DATE_CHANGED, true, data);
         store::events::append(c, &event)?;
         moved += 1;
         tracing::info!(case = %row.id, "due date moved by a holiday change");

@@ -7,6 +7,7 @@ use crate::db::schema::{cases, receipt_counters};
 use crate::db::types::Id;
 use crate::db::{is_unique_violation, Conn};
 use crate::domain::case::OPEN_STATUSES;
+use crate::store::lower;
 
 /// A case as stored.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -189,11 +190,6 @@ pub struct Filter {
     pub received_before: Option<NaiveDateTime>,
     /// Words in the title or description.
     pub text: Option<String>,
-}
-
-diesel::define_sql_function! {
-    /// SQL `lower()`, the same on both backends.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
 /// `%text%` for LIKE, with `\`, `%` and `_` taken literally.

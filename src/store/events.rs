@@ -53,6 +53,19 @@ impl Event {
     }
 }
 
+impl Event {
+    /// An event of the system itself (no operator, no citizen acted).
+    pub fn by_system(
+        case_id: &Id,
+        at: NaiveDateTime,
+        event_type: &str,
+        public: bool,
+        data: serde_json::Value,
+    ) -> Event {
+        Event::new(case_id, at, "system", None, event_type, public, data)
+    }
+}
+
 /// Appends an event.
 pub fn append(conn: &mut Conn, e: &Event) -> QueryResult<()> {
     diesel::insert_into(case_events::table)

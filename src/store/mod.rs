@@ -16,6 +16,11 @@ pub mod targets;
 pub mod teams;
 pub mod tokens;
 
+diesel::define_sql_function! {
+    /// SQL `lower()`, the same on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 /// Keyword lists are stored as a JSON array in a text column on both backends.
 pub fn keywords_to_text(k: &[String]) -> String {
     serde_json::to_string(k).unwrap_or_else(|_| "[]".into())

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::schema::outbox;
 use crate::db::types::Id;
 use crate::db::Conn;
+use crate::store::lower;
 
 /// One email.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -40,11 +41,6 @@ pub struct Mail {
     /// Delivered.
     pub sent_at: Option<NaiveDateTime>,
 }
-
-diesel::define_sql_function!(
-    /// SQL `lower(text)`, on both backends.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text
-);
 
 /// How many emails of `kind` were written to `addr` (any letter case) since `since`.
 pub fn count_to(conn: &mut Conn, addr: &str, kind: &str, since: NaiveDateTime) -> QueryResult<i64> {
