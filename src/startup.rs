@@ -15,10 +15,10 @@ use actix_web::{web, App};
 use crate::bootstrap::{self, FirstStart};
 use crate::config::Settings;
 use crate::db::Db;
-use crate::http::throttle::Limiter;
-use crate::http::wire::Rewriting;
-use crate::http::{hygiene, problem, routes, AppState};
 use crate::mail::{worker, Mailer};
+use crate::web::throttle::Limiter;
+use crate::web::wire::Rewriting;
+use crate::web::{hygiene, problem, routes, AppState};
 
 /// A server bound to its port, not yet running.
 pub struct Application {

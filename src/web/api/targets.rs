@@ -5,15 +5,15 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::auth::Operator;
-use super::extract::JsonBody;
-use super::problem::ApiError;
-use super::{created, items, AppState};
 use crate::db::types::now;
 use crate::domain::case::Kind;
 use crate::domain::catalog::Role;
 use crate::domain::validation::Errors;
 use crate::store::{self, targets::Target};
+use crate::web::auth::Operator;
+use crate::web::extract::JsonBody;
+use crate::web::problem::ApiError;
+use crate::web::{created, items, AppState};
 
 /// Years a target may be set for.
 const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;

@@ -1,30 +1,15 @@
-//! The actix-web edge: routes, one file per resource, and problem+json errors.
+//! The doors, in actix-web: the REST API (`api`) and the citizen's pages
+//! (`citizen`), with what they share: one `configure` for every route,
+//! authentication, extractors, problem+json errors, rate limits, HTTP manners.
 
-pub mod actions;
+pub mod api;
 pub mod auth;
-pub mod cases;
-pub mod categories;
-pub mod config;
+pub mod citizen;
 pub mod extract;
-pub mod holidays;
 pub mod hygiene;
-pub mod lifecycle;
-pub mod operators;
-pub mod ops;
-pub mod outbox;
-pub mod pages;
 pub mod problem;
-pub mod queue;
 pub mod routes;
-pub mod rules;
-pub mod scorecard;
-pub mod stats;
-pub mod surveys;
-pub mod targets;
-pub mod teams;
 pub mod throttle;
-pub mod tokens;
-pub mod track;
 pub mod wire;
 pub mod wording;
 

@@ -6,12 +6,12 @@ use actix_web::{web, HttpResponse};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::auth::Operator;
-use super::extract::JsonBody;
-use super::problem::ApiError;
-use super::{path_id, AppState};
 use crate::db::types::Id;
 use crate::db::Conn;
+use crate::web::auth::Operator;
+use crate::web::extract::JsonBody;
+use crate::web::problem::ApiError;
+use crate::web::{path_id, AppState};
 
 /// A configuration resource kept by id.
 pub trait Resource: 'static {

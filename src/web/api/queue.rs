@@ -8,15 +8,15 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::auth::Operator;
-use super::cases::Figures;
-use super::problem::ApiError;
-use super::AppState;
 use crate::db::types::{now, utc, Id};
 use crate::domain::access::may_list_cases;
 use crate::domain::case::{Kind, Status};
 use crate::domain::catalog::Role;
 use crate::store::{self, cases::Filter, cases::Sort};
+use crate::web::api::cases::Figures;
+use crate::web::auth::Operator;
+use crate::web::problem::ApiError;
+use crate::web::AppState;
 
 /// Default and largest page.
 const DEFAULT_LIMIT: i64 = 50;

@@ -8,14 +8,14 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::auth::Operator;
-use super::problem::ApiError;
-use super::scorecard::{cards, Card, Period};
-use super::AppState;
 use crate::db::types::{now, Id};
 use crate::domain::case::Kind;
 use crate::domain::catalog::Role;
 use crate::store::{self, stats::Scope};
+use crate::web::api::scorecard::{cards, Card, Period};
+use crate::web::auth::Operator;
+use crate::web::problem::ApiError;
+use crate::web::AppState;
 
 /// The longest span `monthly` reports in one request.
 const MAX_MONTHS: u32 = 120;

@@ -4,17 +4,17 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::auth::Operator;
-use super::categories::keywords;
-use super::config::Resource;
-use super::extract::{nullable, JsonBody};
-use super::problem::ApiError;
-use super::{created, items, AppState};
 use crate::db::types::{now, Id};
 use crate::db::Conn;
 use crate::domain::case::Kind;
 use crate::domain::validation::Errors;
 use crate::store::{self, rules::RoutingRule};
+use crate::web::api::categories::keywords;
+use crate::web::api::config::Resource;
+use crate::web::auth::Operator;
+use crate::web::extract::{nullable, JsonBody};
+use crate::web::problem::ApiError;
+use crate::web::{created, items, AppState};
 
 /// Fields a client may send; absent ones are left as they are.
 #[derive(Debug, Default, Deserialize)]

@@ -5,14 +5,14 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::auth::Operator;
-use super::extract::JsonBody;
-use super::problem::ApiError;
-use super::{created, items, AppState};
 use crate::db::types::now;
 use crate::domain::validation::Errors;
 use crate::service;
 use crate::store::{self, holidays::Holiday, holidays::LAW};
+use crate::web::auth::Operator;
+use crate::web::extract::JsonBody;
+use crate::web::problem::ApiError;
+use crate::web::{created, items, AppState};
 
 /// Fields a client may send.
 #[derive(Debug, Default, Deserialize)]

@@ -4,18 +4,25 @@ use actix_web::web;
 
 use super::hygiene::at;
 
-use super::{
-    actions, cases, categories, config, extract, holidays, operators, ops, outbox, pages, queue, rules, stats, surveys,
-    targets, teams, tokens, track,
+use super::api::{
+    actions, cases, categories, config, holidays, operators, ops, outbox, queue, rules, stats, surveys, targets, teams,
+    tokens, track,
 };
+use super::citizen;
+use super::extract;
 
 /// Registers every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     extract::configure(cfg);
     cfg.service(at("/healthz").get(ops::healthz).done())
         .service(at("/readyz").get(ops::readyz).done())
-        .service(at("/track/{receipt_no}").get(track::page).done())
-        .service(at("/s/{token}").get(pages::show).post(pages::submit).done())
+        .service(at("/track/{receipt_no}").get(citizen::track::page).done())
+        .service(
+            at("/s/{token}")
+                .get(citizen::surveys::show)
+                .post(citizen::surveys::submit)
+                .done(),
+        )
         .service(
             web::scope("/api/v1")
                 .service(at("/cases").get(queue::list).post(cases::create).done())

@@ -4,12 +4,12 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::auth::Operator;
-use super::problem::ApiError;
-use super::{items, path_id, AppState};
 use crate::config::Settings;
 use crate::db::types::{now, utc};
 use crate::store::{self, outbox::Mail};
+use crate::web::auth::Operator;
+use crate::web::problem::ApiError;
+use crate::web::{items, path_id, AppState};
 
 /// `?status=pending|sent|failed|cancelled`.
 #[derive(Debug, Deserialize)]

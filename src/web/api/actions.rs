@@ -5,12 +5,6 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::auth::Operator;
-use super::cases::{case_view, workable_case};
-use super::extract::{JsonBody, OptionalJson};
-use super::lifecycle::{end_hold, perform, Actor, Ctx};
-use super::problem::ApiError;
-use super::{path_id, AppState};
 use crate::db::types::Id;
 use crate::domain::case::{Kind, Outcome};
 use crate::domain::catalog::Role;
@@ -19,6 +13,12 @@ use crate::domain::status::Action;
 use crate::domain::validation::Errors;
 use crate::mail::notices::{to_citizen, Notice};
 use crate::store;
+use crate::web::api::cases::{case_view, workable_case};
+use crate::web::api::lifecycle::{end_hold, perform, Actor, Ctx};
+use crate::web::auth::Operator;
+use crate::web::extract::{JsonBody, OptionalJson};
+use crate::web::problem::ApiError;
+use crate::web::{path_id, AppState};
 
 /// Longest note, reply or resolution.
 const TEXT_MAX: usize = 10_000;
@@ -424,7 +424,7 @@ pub async fn resolve(
             true,
             json!({"resolution": resolution, "outcome": ctx.row.outcome, "planned_implementation_date": planned}),
         );
-        super::surveys::start(ctx)?;
+        crate::web::api::surveys::start(ctx)?;
         Ok(())
     })
     .await

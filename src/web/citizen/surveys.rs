@@ -6,11 +6,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use super::extract::Body;
-use super::problem::ApiError;
-use super::surveys::{answer_by_link, for_page, Answer, LinkState};
-use super::throttle::PublicCaller;
-use super::AppState;
+use crate::web::api::surveys::{answer_by_link, for_page, Answer, LinkState};
+use crate::web::extract::Body;
+use crate::web::problem::ApiError;
+use crate::web::throttle::PublicCaller;
+use crate::web::AppState;
 
 /// The page's words in one language.
 struct Words {

@@ -6,12 +6,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::auth::Operator;
-use super::extract::JsonBody;
-use super::lifecycle::Ctx;
-use super::problem::ApiError;
-use super::throttle::PublicCaller;
-use super::{items, path_id, AppState};
 use crate::config::Settings;
 use crate::credentials::{new_token, token_hash};
 use crate::db::types::{now, utc, Id};
@@ -23,6 +17,12 @@ use crate::domain::sampling::{dissatisfied, in_sample};
 use crate::domain::validation::Errors;
 use crate::mail::notices::{dissatisfied_alert, enqueue, to_citizen, Notice};
 use crate::store::{self, cases::CaseRow, events::Event, surveys::FollowUp, surveys::Survey};
+use crate::web::api::lifecycle::Ctx;
+use crate::web::auth::Operator;
+use crate::web::extract::JsonBody;
+use crate::web::problem::ApiError;
+use crate::web::throttle::PublicCaller;
+use crate::web::{items, path_id, AppState};
 
 /// Starts the happy call of a case being resolved, when the draw puts it in the
 /// sample and it has none yet: an emailed link (and a scheduled reminder), or a

@@ -4,17 +4,17 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::auth::Operator as Caller;
-use super::config::Resource;
-use super::extract::JsonBody;
-use super::problem::ApiError;
-use super::{created, items, AppState};
 use crate::credentials::hash_password;
 use crate::db::types::{now, Id};
 use crate::db::Conn;
 use crate::domain::catalog::{Role, PASSWORD_MIN};
 use crate::domain::validation::Errors;
 use crate::store::{self, operators::Operator};
+use crate::web::api::config::Resource;
+use crate::web::auth::Operator as Caller;
+use crate::web::extract::JsonBody;
+use crate::web::problem::ApiError;
+use crate::web::{created, items, AppState};
 
 /// Fields a client may send; absent ones are left as they are.
 #[derive(Debug, Default, Deserialize)]

@@ -3,8 +3,8 @@
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-use super::problem::ApiError;
-use super::AppState;
+use crate::web::problem::ApiError;
+use crate::web::AppState;
 
 /// `GET /healthz`: the process is up.
 pub async fn healthz() -> HttpResponse {

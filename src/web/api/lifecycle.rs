@@ -5,8 +5,6 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::auth::Operator;
-use super::problem::ApiError;
 use crate::config::Settings;
 use crate::db::types::now;
 use crate::db::Conn;
@@ -14,6 +12,8 @@ use crate::domain::calendar::Calendar;
 use crate::domain::case::Status;
 use crate::domain::status::{transition, Action};
 use crate::store::{self, cases::CaseRow, events::Event};
+use crate::web::auth::Operator;
+use crate::web::problem::ApiError;
 
 /// Who acts.
 #[derive(Debug, Clone)]

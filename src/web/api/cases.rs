@@ -6,11 +6,6 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use super::auth::Operator;
-use super::extract::JsonBody;
-use super::problem::ApiError;
-use super::throttle::PublicCaller;
-use super::AppState;
 use crate::config::Settings;
 use crate::credentials::{new_token, token_hash};
 use crate::db::types::{now, utc, Id};
@@ -25,6 +20,11 @@ use crate::domain::links;
 use crate::domain::routing::{self, CaseFacts, CategoryKeywords, Rule};
 use crate::mail::notices::{self, Notice};
 use crate::store::{self, cases::CaseRow, categories::Category, events::Event};
+use crate::web::auth::Operator;
+use crate::web::extract::JsonBody;
+use crate::web::problem::ApiError;
+use crate::web::throttle::PublicCaller;
+use crate::web::AppState;
 
 /// Days between progress notices to the citizen while a case is open (RULES.md).
 pub const PROGRESS_NOTICE_DAYS: i64 = 30;
@@ -418,7 +418,7 @@ pub fn workable_case(c: &mut Conn, op: &Operator, id: &Id) -> Result<CaseRow, Ap
 
 /// `GET /api/v1/cases/{id}`: the whole case, for operators covering its team.
 pub async fn get(state: web::Data<AppState>, op: Operator, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let id = super::path_id(&path, "case")?;
+    let id = crate::web::path_id(&path, "case")?;
     let settings = state.settings.clone();
     let view = state
         .db
@@ -442,7 +442,7 @@ pub async fn events(
     op: Operator,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = super::path_id(&path, "case")?;
+    let id = crate::web::path_id(&path, "case")?;
     let settings = state.settings.clone();
     let body = state
         .db
@@ -455,7 +455,7 @@ pub async fn events(
                     .iter()
                     .map(|e| {
                         let data = serde_json::from_str::<Value>(&e.data).unwrap_or(Value::Null);
-                        let shown: serde_json::Map<String, Value> = super::track::public_keys(&e.event_type)
+                        let shown: serde_json::Map<String, Value> = crate::web::api::track::public_keys(&e.event_type)
                             .iter()
                             .filter_map(|k| data.get(*k).map(|v| (k.to_string(), v.clone())))
                             .collect();
@@ -468,7 +468,7 @@ pub async fn events(
                         })
                     })
                     .collect();
-                return Ok(super::items(items));
+                return Ok(crate::web::items(items));
             }
             let events = store::events::for_case(c, &id, false)?;
             let actor_ids: Vec<Id> = events.iter().filter_map(|e| e.actor_id.clone()).collect();
@@ -491,7 +491,7 @@ pub async fn events(
                     })
                 })
                 .collect();
-            Ok::<_, ApiError>(super::items(items))
+            Ok::<_, ApiError>(crate::web::items(items))
         })
         .await?;
     Ok(HttpResponse::Ok().json(body))

@@ -4,11 +4,6 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::auth::Operator;
-use super::config::Resource;
-use super::extract::{nullable, JsonBody};
-use super::problem::ApiError;
-use super::{created, items, AppState};
 use crate::db::types::{now, Id};
 use crate::db::Conn;
 use crate::domain::case::Kind;
@@ -16,6 +11,11 @@ use crate::domain::catalog::is_code;
 use crate::domain::deadline::{Deadline, DeadlineUnit};
 use crate::domain::validation::Errors;
 use crate::store::{self, categories::Category};
+use crate::web::api::config::Resource;
+use crate::web::auth::Operator;
+use crate::web::extract::{nullable, JsonBody};
+use crate::web::problem::ApiError;
+use crate::web::{created, items, AppState};
 
 /// A deadline as sent.
 #[derive(Debug, Deserialize)]

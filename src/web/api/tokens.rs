@@ -4,14 +4,14 @@ use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::auth::Operator;
-use super::extract::JsonBody;
-use super::problem::ApiError;
-use super::{created, items, path_id, AppState};
 use crate::credentials::{new_token, token_hash};
 use crate::db::types::{now, Id};
 use crate::domain::validation::Errors;
 use crate::store::{self, tokens::ApiToken};
+use crate::web::auth::Operator;
+use crate::web::extract::JsonBody;
+use crate::web::problem::ApiError;
+use crate::web::{created, items, path_id, AppState};
 
 /// Prefix of every API token, so that a leaked one is recognisable.
 pub const TOKEN_PREFIX: &str = "cd_";

@@ -1,0 +1,21 @@
+//! The REST API: one file per resource, each parsing the request, calling
+//! the use case and rendering JSON (problems as problem+json).
+
+pub mod actions;
+pub mod cases;
+pub mod categories;
+pub mod config;
+pub mod holidays;
+pub mod lifecycle;
+pub mod operators;
+pub mod ops;
+pub mod outbox;
+pub mod queue;
+pub mod rules;
+pub mod scorecard;
+pub mod stats;
+pub mod surveys;
+pub mod targets;
+pub mod teams;
+pub mod tokens;
+pub mod track;
