@@ -53,6 +53,8 @@ pub struct Settings {
     pub receipts_per_address: u32,
     /// `CIVICDESK_BODY_TIMEOUT_SECS`: how long a request body may take to arrive.
     pub body_timeout_secs: u64,
+    /// `CIVICDESK_LOG_FORMAT`: `text` (default) or `json`, one object per line.
+    pub log_json: bool,
 }
 
 /// A setting that cannot be used; printed as one line naming the variable.
@@ -213,6 +215,12 @@ impl Settings {
                 )
             })?;
 
+        let log_json = match get("CIVICDESK_LOG_FORMAT").unwrap_or("text") {
+            "text" => false,
+            "json" => true,
+            other => return Err(err("CIVICDESK_LOG_FORMAT", format!("\"{other}\" is not text or json"))),
+        };
+
         Ok(Settings {
             database,
             pool_size,
@@ -234,6 +242,7 @@ impl Settings {
             backdate_days,
             receipts_per_address,
             body_timeout_secs,
+            log_json,
         })
     }
 }

@@ -18,11 +18,15 @@ fn main() -> ExitCode {
     };
     // Colour codes only for a person at a terminal, not in a file or a log collector.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    tracing_subscriber::fmt()
+    let log = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .with_writer(std::io::stderr)
-        .with_ansi(ansi)
-        .init();
+        .with_writer(std::io::stderr);
+    if settings.log_json {
+        // One JSON object a line, with the request's span (its request id) as fields.
+        log.json().with_current_span(true).with_span_list(false).init();
+    } else {
+        log.with_ansi(ansi).init();
+    }
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings),
         Command::Migrate => cli::migrate(&settings),

@@ -69,13 +69,21 @@ impl Application {
                 // The route's pattern, never the raw path or query: those carry
                 // receipt numbers and the citizen's tokens.
                 .wrap(
-                    Logger::new("%{method}xi %{route}xi %s %Dms")
+                    Logger::new("%{method}xi %{route}xi %s %Dms request_id=%{request_id}xi")
                         .custom_request_replace("method", |req| req.method().to_string())
+                        .custom_request_replace("request_id", |req| {
+                            actix_web::HttpMessage::extensions(req)
+                                .get::<hygiene::RequestId>()
+                                .map_or_else(|| "-".into(), |id| id.0.clone())
+                        })
                         .custom_request_replace("route", |req| {
                             req.match_pattern().unwrap_or_else(|| "(no route)".into())
                         })
                         .log_target("civicdesk::http"),
                 )
+                // Outermost: every line logged while the request runs carries its id (the access
+                // line, written as the body finishes, names it itself).
+                .wrap(actix_web::middleware::from_fn(hygiene::request_id))
                 .app_data(state.clone())
                 .configure(routes::configure)
         };

@@ -183,7 +183,10 @@ impl Db {
         E: From<DbError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        // The request's span (its request id) follows the work onto the blocking thread.
+        let span = tracing::Span::current();
         actix_web::web::block(move || {
+            let _in = span.enter();
             let mut conn = pool.get().map_err(|e| E::from(DbError::Unavailable(e.to_string())))?;
             f(&mut conn)
         })
@@ -199,9 +202,13 @@ impl Db {
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
         let db = self.clone();
-        actix_web::web::block(move || db.write_blocking(f))
-            .await
-            .map_err(|e| E::from(DbError::Unavailable(e.to_string())))?
+        let span = tracing::Span::current();
+        actix_web::web::block(move || {
+            let _in = span.enter();
+            db.write_blocking(f)
+        })
+        .await
+        .map_err(|e| E::from(DbError::Unavailable(e.to_string())))?
     }
 
     /// The blocking form of [`Db::write`].

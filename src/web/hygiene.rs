@@ -129,3 +129,36 @@ impl Routes {
         }))
     }
 }
+
+/// The id of one request: the client's `X-Request-Id` when it is sane (1 to
+/// 128 of `A-Z a-z 0-9 - _ . :`), else a new UUID.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+fn sane_request_id(v: &str) -> bool {
+    (1..=128).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+}
+
+/// Gives every request an id: sent back in `X-Request-Id` and carried by every
+/// log line of the request (a tracing span around it).
+pub async fn request_id(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    use tracing::Instrument;
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| sane_request_id(v))
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+    actix_web::HttpMessage::extensions_mut(&req).insert(RequestId(id.clone()));
+    let span = tracing::info_span!("request", request_id = %id);
+    let mut res = next.call(req).instrument(span).await?;
+    if let Ok(v) = header::HeaderValue::from_str(&id) {
+        res.headers_mut()
+            .insert(header::HeaderName::from_static("x-request-id"), v);
+    }
+    Ok(res)
+}

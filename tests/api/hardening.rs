@@ -377,68 +377,17 @@ crate::both_backends! {
     }
 }
 
-/// Runs the `civicdesk` binary on `db_url` with `vars`, collecting every line
-/// it prints; returns its base URL, the child and the lines.
-fn serve_binary(
-    db_url: &str,
-    vars: &[(&str, String)],
-) -> (
-    String,
-    std::process::Child,
-    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-) {
-    use std::io::BufRead;
-    let port = crate::smtp::free_port();
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_civicdesk"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DATABASE_URL", db_url)
-        .env("CIVICDESK_BIND", format!("127.0.0.1:{port}"))
-        .env("CIVICDESK_ADMIN_TOKEN", crate::helpers::ADMIN_TOKEN)
-        .env("RUST_LOG", "info")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    let mut child = cmd.spawn().unwrap();
-    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let readers: Vec<Box<dyn std::io::Read + Send>> = vec![
-        Box::new(child.stdout.take().unwrap()),
-        Box::new(child.stderr.take().unwrap()),
-    ];
-    for r in readers {
-        let lines = lines.clone();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(r).lines().map_while(Result::ok) {
-                lines.lock().unwrap().push(line);
-            }
-        });
-    }
-    (format!("http://127.0.0.1:{port}"), child, lines)
-}
-
-async fn wait_for_line(lines: &std::sync::Mutex<Vec<String>>, part: &str, n: usize) {
-    for _ in 0..300 {
-        if lines.lock().unwrap().iter().filter(|l| l.contains(part)).count() >= n {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("no {n} lines with {part:?}: {:?}", lines.lock().unwrap());
-}
-
 on_both_backends! {
     async fn the_log_holds_no_personal_data_or_token(backend) {
         let Some((db_url, _file)) = crate::helpers::new_database(backend, true).await else { return };
         let smtp = crate::smtp::SmtpServer::rejecting();
-        let (base, mut child, lines) = serve_binary(&db_url, &[
+        let (base, mut child, lines) = crate::helpers::serve_binary(&db_url, &[
             ("CIVICDESK_SMTP_URL", format!("smtp://127.0.0.1:{}", smtp.port)),
             ("CIVICDESK_SURVEY_SAMPLE_RATE", "1".into()),
             ("CIVICDESK_MAIL_RETRY_BASE_MS", "50".into()),
             ("CIVICDESK_MAIL_MAX_ATTEMPTS", "3".into()),
         ]);
-        wait_for_line(&lines, "listening on", 1).await;
+        crate::helpers::wait_for_line(&lines, "listening on", 1).await;
         let client = reqwest::Client::new();
         let (name, email, phone) = ("로그검사시민", "logcheck.person@example.org", "010-9876-5432");
         let mut b = grievance("로그 검사");
@@ -454,7 +403,7 @@ on_both_backends! {
         let r = client.post(format!("{base}/api/v1/cases/{id}/resolve")).bearer_auth(crate::helpers::ADMIN_TOKEN)
             .json(&json!({"resolution": "처리했습니다"})).send().await.unwrap();
         assert_eq!(r.status(), 200);
-        wait_for_line(&lines, "email failed for good", 2).await;
+        crate::helpers::wait_for_line(&lines, "email failed for good", 2).await;
         let _ = child.kill();
         let _ = child.wait();
 

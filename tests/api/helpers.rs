@@ -329,3 +329,54 @@ macro_rules! on_both_backends {
         )*
     };
 }
+
+/// Runs the `civicdesk` binary on `db_url` with `vars`, collecting every line
+/// it prints; returns its base URL, the child and the lines.
+pub fn serve_binary(
+    db_url: &str,
+    vars: &[(&str, String)],
+) -> (
+    String,
+    std::process::Child,
+    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+) {
+    use std::io::BufRead;
+    let port = crate::smtp::free_port();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_civicdesk"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", db_url)
+        .env("CIVICDESK_BIND", format!("127.0.0.1:{port}"))
+        .env("CIVICDESK_ADMIN_TOKEN", crate::helpers::ADMIN_TOKEN)
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let readers: Vec<Box<dyn std::io::Read + Send>> = vec![
+        Box::new(child.stdout.take().unwrap()),
+        Box::new(child.stderr.take().unwrap()),
+    ];
+    for r in readers {
+        let lines = lines.clone();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(r).lines().map_while(Result::ok) {
+                lines.lock().unwrap().push(line);
+            }
+        });
+    }
+    (format!("http://127.0.0.1:{port}"), child, lines)
+}
+
+pub async fn wait_for_line(lines: &std::sync::Mutex<Vec<String>>, part: &str, n: usize) {
+    for _ in 0..300 {
+        if lines.lock().unwrap().iter().filter(|l| l.contains(part)).count() >= n {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no {n} lines with {part:?}: {:?}", lines.lock().unwrap());
+}

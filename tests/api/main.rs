@@ -12,6 +12,7 @@ mod hardening;
 mod holidays;
 mod intake;
 mod mail;
+mod operations;
 mod queues;
 mod schema;
 mod scorecards;
