@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod db;
 pub mod demo;
 pub mod mail;
+pub mod metrics;
 pub mod service;
 pub mod startup;
 pub mod store;

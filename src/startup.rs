@@ -66,6 +66,7 @@ impl Application {
                 .wrap(ErrorHandlers::new().default_handler(problem::problemize))
                 .wrap(hygiene::headers())
                 .wrap(actix_web::middleware::from_fn(hygiene::head_as_get))
+                .wrap(actix_web::middleware::from_fn(hygiene::measure))
                 // The route's pattern, never the raw path or query: those carry
                 // receipt numbers and the citizen's tokens.
                 .wrap(

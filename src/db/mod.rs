@@ -172,7 +172,13 @@ impl Db {
 
     /// A connection for blocking code (CLI commands, the tests' set-up).
     pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, DbError> {
-        self.pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
+        checkout(&self.pool)
+    }
+
+    /// Connections open in the pool and how many of them are idle.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
     }
 
     /// Runs read-only work on a pooled connection off the async threads.
@@ -187,7 +193,7 @@ impl Db {
         let span = tracing::Span::current();
         actix_web::web::block(move || {
             let _in = span.enter();
-            let mut conn = pool.get().map_err(|e| E::from(DbError::Unavailable(e.to_string())))?;
+            let mut conn = checkout(&pool).map_err(E::from)?;
             f(&mut conn)
         })
         .await
@@ -246,6 +252,14 @@ impl Db {
             .await
             .is_ok()
     }
+}
+
+/// A connection from the pool; a checkout that finds none idle is counted as a wait.
+fn checkout(pool: &r2d2::Pool<Manager>) -> Result<r2d2::PooledConnection<Manager>, DbError> {
+    if pool.state().idle_connections == 0 {
+        crate::metrics::METRICS.pool_waits.inc();
+    }
+    pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
 }
 
 /// Runs the pending migrations of the connection's backend.

@@ -52,6 +52,23 @@ pub fn count_to(conn: &mut Conn, addr: &str, kind: &str, since: NaiveDateTime) -
         .get_result(conn)
 }
 
+/// Emails waiting to be sent, emails failed for good, and when the oldest waiting one was written.
+pub fn backlog(conn: &mut Conn) -> QueryResult<(i64, i64, Option<NaiveDateTime>)> {
+    let pending: i64 = outbox::table
+        .filter(outbox::status.eq("pending"))
+        .count()
+        .get_result(conn)?;
+    let failed: i64 = outbox::table
+        .filter(outbox::status.eq("failed"))
+        .count()
+        .get_result(conn)?;
+    let oldest: Option<NaiveDateTime> = outbox::table
+        .filter(outbox::status.eq("pending"))
+        .select(diesel::dsl::min(outbox::created_at))
+        .first(conn)?;
+    Ok((pending, failed, oldest))
+}
+
 /// Adds an email.
 pub fn insert(conn: &mut Conn, m: &Mail) -> QueryResult<()> {
     diesel::insert_into(outbox::table).values(m).execute(conn).map(drop)

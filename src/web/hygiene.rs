@@ -162,3 +162,23 @@ pub async fn request_id(
     }
     Ok(res)
 }
+
+/// Counts every request by its route pattern (never the raw path), method and
+/// status, and times it.
+pub async fn measure(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = std::time::Instant::now();
+    let route = req.match_pattern().unwrap_or_else(|| "(no route)".into());
+    let method = req.method().as_str().to_string();
+    let res = next.call(req).await?;
+    let m = &crate::metrics::METRICS;
+    m.http_requests
+        .with_label_values(&[route.as_str(), method.as_str(), res.status().as_str()])
+        .inc();
+    m.http_seconds
+        .with_label_values(&[route.as_str(), method.as_str()])
+        .observe(started.elapsed().as_secs_f64());
+    Ok(res)
+}

@@ -16,6 +16,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     extract::configure(cfg);
     cfg.service(at("/healthz").get(ops::healthz).done())
         .service(at("/readyz").get(ops::readyz).done())
+        .service(at("/metrics").get(ops::metrics).done())
         .service(at("/track/{receipt_no}").get(citizen::track::page).done())
         .service(
             at("/s/{token}")

@@ -38,3 +38,46 @@ on_both_backends! {
         assert!(access["fields"]["message"].as_str().unwrap().contains("GET /api/v1/cases 401"), "{access}");
     }
 }
+
+/// The value of one sample line of `/metrics` (0 when absent).
+fn sample(text: &str, series: &str) -> f64 {
+    text.lines()
+        .find(|l| l.starts_with(series) && l[series.len()..].starts_with(' '))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+}
+
+crate::both_backends! {
+    async fn metrics_count_requests_by_route_and_report_the_pool_and_the_outbox(app) {
+        let metrics = || async {
+            let r = app.request(reqwest::Method::GET, "/metrics").send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
+            r.text().await.unwrap()
+        };
+        let route = "civicdesk_http_requests_total{method=\"GET\",route=\"/api/v1/cases/{id}\",status=\"404\"}";
+        let received = "civicdesk_cases_received_total{channel=\"web\",kind=\"grievance\"}";
+        let before = metrics().await;
+        for _ in 0..3 {
+            let id = uuid::Uuid::now_v7();
+            let r = app.admin(reqwest::Method::GET, &format!("/api/v1/cases/{id}")).send().await.unwrap();
+            assert_eq!(r.status(), 404);
+        }
+        let (s, _) = crate::helpers::read(app.post_public("/api/v1/cases", &crate::helpers::grievance("계측")).await).await;
+        assert_eq!(s, 201);
+        let after = metrics().await;
+        assert!(sample(&after, route) - sample(&before, route) >= 3.0, "{after}");
+        assert!(sample(&after, received) - sample(&before, received) >= 1.0);
+        assert!(!after.contains("route=\"/api/v1/cases/0"), "never the raw path");
+        assert!(after.contains("civicdesk_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/v1/cases/{id}\""));
+        assert!(after.contains("civicdesk_db_pool_connections{state=\"idle\"}"));
+        assert!(after.contains("civicdesk_db_pool_waits_total"));
+        // The receipt waits in the outbox (written as .eml by the worker soon after).
+        assert!(after.contains("civicdesk_outbox{state=\"pending\"}"));
+        assert!(after.contains("civicdesk_outbox{state=\"failed\"} 0"));
+        assert!(after.contains("civicdesk_outbox{state=\"oldest_pending_age_seconds\"}"));
+        assert!(after.contains("civicdesk_surveys_sent_total{channel=\"email\"}"), "{after}");
+        assert!(after.contains("civicdesk_surveys_answered_total{channel=\"phone\"}"), "{after}");
+    }
+}

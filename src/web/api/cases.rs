@@ -208,6 +208,10 @@ fn intake_tx(
     let channel = intake
         .channel
         .unwrap_or(if operator.is_some() { Channel::Api } else { Channel::Web });
+    crate::metrics::METRICS
+        .cases_received
+        .with_label_values(&[intake.kind.as_str(), channel.as_str()])
+        .inc();
 
     let id = Id::new();
     let row = CaseRow {

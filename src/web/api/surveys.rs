@@ -74,6 +74,10 @@ pub fn start(ctx: &mut Ctx<'_>) -> Result<(), ApiError> {
         survey.expires_at = Some(expires.naive_utc());
     }
     store::surveys::insert(ctx.c, &survey)?;
+    crate::metrics::METRICS
+        .surveys_sent
+        .with_label_values(&[survey.channel.as_str()])
+        .inc();
     let channel = survey.channel.clone();
     ctx.event("survey_started", false, json!({"channel": channel}));
     Ok(())
@@ -189,6 +193,10 @@ fn record(
         survey.channel = "phone".into();
         survey.answered_by = Some(op.id.clone());
     }
+    crate::metrics::METRICS
+        .surveys_answered
+        .with_label_values(&[survey.channel.as_str()])
+        .inc();
     if let Some(reminder) = &survey.reminder_id {
         store::outbox::cancel(c, reminder)?;
     }
