@@ -55,6 +55,9 @@ pub struct Settings {
     pub body_timeout_secs: u64,
     /// `CIVICDESK_LOG_FORMAT`: `text` (default) or `json`, one object per line.
     pub log_json: bool,
+    /// `CIVICDESK_DRAIN_SECS`: after SIGTERM, how long `/readyz` says 503 while
+    /// requests are still taken, before new connections stop.
+    pub drain_secs: u64,
 }
 
 /// A setting that cannot be used; printed as one line naming the variable.
@@ -221,6 +224,15 @@ impl Settings {
             other => return Err(err("CIVICDESK_LOG_FORMAT", format!("\"{other}\" is not text or json"))),
         };
 
+        let drain_secs = parse_num::<u64>(get("CIVICDESK_DRAIN_SECS"), 2)
+            .filter(|n| *n <= 300)
+            .ok_or_else(|| {
+                err(
+                    "CIVICDESK_DRAIN_SECS",
+                    "must be a whole number of seconds from 0 to 300".into(),
+                )
+            })?;
+
         Ok(Settings {
             database,
             pool_size,
@@ -243,6 +255,7 @@ impl Settings {
             receipts_per_address,
             body_timeout_secs,
             log_json,
+            drain_secs,
         })
     }
 }

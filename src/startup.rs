@@ -25,6 +25,9 @@ pub struct Application {
     port: u16,
     server: Server,
     stop_worker: Arc<AtomicBool>,
+    worker: Option<std::thread::JoinHandle<()>>,
+    draining: Arc<AtomicBool>,
+    drain: Duration,
     /// Credentials created on a first start, to print once.
     pub first_start: Option<FirstStart>,
 }
@@ -58,9 +61,16 @@ impl Application {
         let port = listener.local_addr()?.port();
         let mailer = Mailer::from_settings(&settings).map_err(anyhow::Error::msg)?;
         let stop_worker = Arc::new(AtomicBool::new(false));
-        worker::spawn(db.clone(), settings.clone(), mailer, stop_worker.clone())?;
+        let worker = worker::spawn(db.clone(), settings.clone(), mailer, stop_worker.clone())?;
         let limiter = Arc::new(Limiter::new(settings.rate_limit, settings.trusted_proxies.clone()));
-        let state = web::Data::new(AppState { db, settings, limiter });
+        let draining = Arc::new(AtomicBool::new(false));
+        let drain = Duration::from_secs(settings.drain_secs);
+        let state = web::Data::new(AppState {
+            db,
+            settings,
+            limiter,
+            draining: draining.clone(),
+        });
         let app = move || {
             App::new()
                 .wrap(ErrorHandlers::new().default_handler(problem::problemize))
@@ -88,13 +98,17 @@ impl Application {
                 .app_data(state.clone())
                 .configure(routes::configure)
         };
-        let mut server = actix_server::Server::build();
+        // Signals are ours (see `run_until_stopped`): first drain, then stop.
+        let mut server = actix_server::Server::build().disable_signals().shutdown_timeout(30);
         if let Some(n) = workers {
             server = server.workers(n);
         }
         let local = listener.local_addr()?;
         let server = server
             .listen("civicdesk", listener, move || {
+                // No graceful-shutdown signal to the connections: it would close a
+                // connection just accepted before its request is read. A kept-alive
+                // connection ends at its keep-alive timeout instead.
                 let http = HttpService::build()
                     .keep_alive(KeepAlive::Timeout(Duration::from_secs(5)))
                     // A client that does not finish its request head in time is cut off.
@@ -116,6 +130,9 @@ impl Application {
             port,
             server,
             stop_worker,
+            worker: Some(worker),
+            draining,
+            drain,
             first_start,
         })
     }
@@ -135,10 +152,47 @@ impl Application {
         self.port
     }
 
-    /// Serves until the process is stopped; then stops the outbox worker.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+    /// Serves until stopped. On SIGTERM or Ctrl-C: `/readyz` answers 503 for
+    /// the drain period while requests are still taken, then new connections
+    /// stop, requests in flight finish, and the outbox worker finishes the
+    /// batch it is sending before the process ends.
+    pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        let (draining, drain) = (self.draining.clone(), self.drain);
+        actix_web::rt::spawn(async move {
+            stop_requested().await;
+            tracing::info!(drain_secs = drain.as_secs(), "shutting down: draining");
+            draining.store(true, Ordering::Relaxed);
+            actix_web::rt::time::sleep(drain).await;
+            tracing::info!("shutting down: finishing the requests in flight");
+            handle.stop(true).await;
+        });
         let result = self.server.await;
         self.stop_worker.store(true, Ordering::Relaxed);
+        if let Some(worker) = self.worker.take() {
+            let _ = web::block(move || worker.join()).await;
+        }
+        tracing::info!("stopped");
         result
+    }
+}
+
+/// Waits for SIGTERM or Ctrl-C (SIGINT).
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use actix_web::rt::signal::unix::{signal, SignalKind};
+        let Ok(mut term) = signal(SignalKind::terminate()) else {
+            let _ = actix_web::rt::signal::ctrl_c().await;
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = actix_web::rt::signal::ctrl_c() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = actix_web::rt::signal::ctrl_c().await;
     }
 }

@@ -31,6 +31,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The public endpoints' limit per client address.
     pub limiter: Arc<throttle::Limiter>,
+    /// Set on shutdown: `/readyz` answers 503 so load balancers send no more.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Settings {

@@ -11,8 +11,13 @@ pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
-/// `GET /readyz`: the database answers.
+/// `GET /readyz`: the database answers and the server is not shutting down.
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(ApiError::Unavailable(
+            "shutting down: finishing the requests in flight".into(),
+        ));
+    }
     if state.db.ping().await {
         Ok(HttpResponse::Ok().json(json!({ "status": "ready" })))
     } else {
