@@ -51,7 +51,7 @@ fn serve(settings: Settings) -> anyhow::Result<()> {
             first.print();
         }
         tracing::info!("civicdesk listening on http://{bind}");
-        app.run_until_stopped().await?;
+        app.run_until_signalled().await?;
         Ok(())
     })
 }

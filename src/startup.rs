@@ -23,7 +23,7 @@ use crate::web::{hygiene, problem, routes, AppState};
 /// A server bound to its port, not yet running.
 pub struct Application {
     port: u16,
-    server: Server,
+    server: Option<Server>,
     stop_worker: Arc<AtomicBool>,
     worker: Option<std::thread::JoinHandle<()>>,
     draining: Arc<AtomicBool>,
@@ -128,7 +128,7 @@ impl Application {
             .run();
         Ok(Application {
             port,
-            server,
+            server: Some(server),
             stop_worker,
             worker: Some(worker),
             draining,
@@ -139,7 +139,10 @@ impl Application {
 
     /// A handle to stop the server.
     pub fn handle(&self) -> actix_web::dev::ServerHandle {
-        self.server.handle()
+        self.server
+            .as_ref()
+            .map(Server::handle)
+            .expect("the server has not run yet")
     }
 
     /// A flag that stops the outbox worker when set.
@@ -152,28 +155,55 @@ impl Application {
         self.port
     }
 
-    /// Serves until stopped. On SIGTERM or Ctrl-C: `/readyz` answers 503 for
-    /// the drain period while requests are still taken, then new connections
-    /// stop, requests in flight finish, and the outbox worker finishes the
-    /// batch it is sending before the process ends.
+    /// Serves until the server is stopped through its handle, then stops the
+    /// outbox worker after the batch it is sending.
     pub async fn run_until_stopped(mut self) -> std::io::Result<()> {
-        let handle = self.server.handle();
+        let server = self.take_server()?;
+        let result = server.await;
+        self.finish_worker().await;
+        result
+    }
+
+    /// Serves until SIGTERM or Ctrl-C, then shuts down gracefully: `/readyz`
+    /// answers 503 for the drain period while requests are still taken, then
+    /// new connections stop, requests in flight finish, and the outbox worker
+    /// finishes the batch it is sending before this returns.
+    pub async fn run_until_signalled(mut self) -> std::io::Result<()> {
+        let server = self.take_server()?;
+        let handle = server.handle();
+        let mut server = std::pin::pin!(server);
         let (draining, drain) = (self.draining.clone(), self.drain);
-        actix_web::rt::spawn(async move {
+        // The server keeps being polled while the drain runs beside it.
+        let drained = async move {
             stop_requested().await;
             tracing::info!(drain_secs = drain.as_secs(), "shutting down: draining");
             draining.store(true, Ordering::Relaxed);
             actix_web::rt::time::sleep(drain).await;
-            tracing::info!("shutting down: finishing the requests in flight");
-            handle.stop(true).await;
-        });
-        let result = self.server.await;
+        };
+        let result = tokio::select! {
+            r = &mut server => r,
+            _ = drained => {
+                tracing::info!("shutting down: finishing the requests in flight");
+                let ((), r) = tokio::join!(handle.stop(true), &mut server);
+                r
+            }
+        };
+        self.finish_worker().await;
+        tracing::info!("stopped");
+        result
+    }
+
+    fn take_server(&mut self) -> std::io::Result<Server> {
+        self.server
+            .take()
+            .ok_or_else(|| std::io::Error::other("the server already ran"))
+    }
+
+    async fn finish_worker(&mut self) {
         self.stop_worker.store(true, Ordering::Relaxed);
         if let Some(worker) = self.worker.take() {
             let _ = web::block(move || worker.join()).await;
         }
-        tracing::info!("stopped");
-        result
     }
 }
 
