@@ -190,6 +190,7 @@ pub fn seed(db: &Db, settings: &Settings, opts: Options) -> anyhow::Result<Repor
     })?;
 
     let mut report = Report::default();
+    let progress = Progress::new(receipts.len() as u64);
     for (i, chunk) in receipts.chunks(CHUNK).enumerate() {
         let bundles: Vec<history::Bundle> = chunk
             .iter()
@@ -220,17 +221,46 @@ pub fn seed(db: &Db, settings: &Settings, opts: Options) -> anyhow::Result<Repor
             store::surveys::insert_many(c, &surveys, &follow_ups)?;
             Ok::<_, anyhow::Error>(())
         })?;
-        if (i + 1) % 20 == 0 {
-            eprintln!(
-                "seed-demo: {} of {} cases ({:.0} s)",
-                report.cases,
-                opts.cases,
-                began.elapsed().as_secs_f64()
-            );
-        }
+        progress.advance(i, report.cases, opts.cases, began);
     }
+    progress.finish();
     eprintln!("seed-demo: updating planner statistics");
     db.analyze()?;
     report.seconds = began.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// How far the seeding is: a bar with the rate and the time left on a
+/// terminal, else a line every twenty batches (for logs and pipes).
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(total: u64) -> Progress {
+        if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new(total);
+        let style =
+            indicatif::ProgressStyle::with_template("seed-demo {bar:40} {pos}/{len} cases · {per_sec} · {eta} left")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style);
+        Progress(Some(bar))
+    }
+
+    fn advance(&self, batch: usize, done: u64, total: u64, began: std::time::Instant) {
+        match &self.0 {
+            Some(bar) => bar.set_position(done),
+            None if (batch + 1) % 20 == 0 => eprintln!(
+                "seed-demo: {done} of {total} cases ({:.0} s)",
+                began.elapsed().as_secs_f64()
+            ),
+            None => {}
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish();
+        }
+    }
 }
