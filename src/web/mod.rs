@@ -15,12 +15,8 @@ pub mod wording;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, SecondsFormat, Utc};
-
 use crate::config::Settings;
-use crate::db::{Conn, Db};
-use crate::domain::calendar::Calendar;
-use crate::store;
+use crate::db::Db;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -33,37 +29,6 @@ pub struct AppState {
     pub limiter: Arc<throttle::Limiter>,
     /// Set on shutdown: `/readyz` answers 503 so load balancers send no more.
     pub draining: Arc<std::sync::atomic::AtomicBool>,
-}
-
-impl Settings {
-    /// The business calendar with the holidays currently active in the database.
-    pub fn calendar(&self, conn: &mut Conn) -> diesel::QueryResult<Calendar> {
-        let holidays = store::holidays::active_dates(conn)?;
-        Ok(Calendar::with_hours(
-            self.timezone,
-            self.office_hours.clone(),
-            &self.weekend,
-            holidays,
-        ))
-    }
-
-    /// The first instant of a local date in the calendar's zone, as stored (UTC),
-    /// for filters given as dates.
-    pub fn start_of_day(&self, d: chrono::NaiveDate) -> chrono::NaiveDateTime {
-        use chrono::TimeZone;
-        let midnight = d.and_time(chrono::NaiveTime::MIN);
-        self.timezone
-            .from_local_datetime(&midnight)
-            .earliest()
-            .map(|t| t.with_timezone(&Utc).naive_utc())
-            .unwrap_or(midnight)
-    }
-
-    /// An instant as RFC 3339 in the calendar's zone, e.g. `2026-11-25T17:00:00+09:00`.
-    pub fn format_time(&self, t: DateTime<Utc>) -> String {
-        t.with_timezone(&self.timezone)
-            .to_rfc3339_opts(SecondsFormat::AutoSi, true)
-    }
 }
 
 /// A `{"items": [...]}` list body.

@@ -12,7 +12,6 @@ pub mod ops;
 pub mod outbox;
 pub mod queue;
 pub mod rules;
-pub mod scorecard;
 pub mod stats;
 pub mod surveys;
 pub mod targets;
