@@ -107,6 +107,16 @@ fn apply_year(c: &mut Conn, year: i32, now: DateTime<Utc>) -> diesel::QueryResul
     Ok(changes)
 }
 
+/// Whether the current rules still have to be applied to `year` (it is in the
+/// rules' range and was never brought to this version of them).
+pub fn needs_rules(c: &mut Conn, year: i32) -> diesel::QueryResult<bool> {
+    if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+        return Ok(false);
+    }
+    let applied = store::holidays::applied_years(c)?;
+    Ok(!applied.contains(&(year, RULES_VERSION)))
+}
+
 /// The holidays of one year (its rules applied first if it never had them), or all.
 pub fn list(
     c: &mut Conn,

@@ -50,15 +50,20 @@ pub async fn list(
         return Err(ApiError::BadRequest("year must be between 1 and 9999".into()));
     }
     let settings = state.settings.clone();
-    let all = match year {
-        // Reading a year already kept needs no writer.
+    // A year already kept is read; only a year never seen takes the writer.
+    let kept = state
+        .db
+        .read(move |c| {
+            let fresh = match year {
+                Some(y) => service::holidays::needs_rules(c, y)?,
+                None => false,
+            };
+            Ok::<_, ApiError>((!fresh).then(|| store::holidays::list(c, year)).transpose()?)
+        })
+        .await?;
+    let all = match kept {
+        Some(all) => all,
         None => {
-            state
-                .db
-                .read(move |c| store::holidays::list(c, None).map_err(ApiError::from))
-                .await?
-        }
-        Some(_) => {
             state
                 .db
                 .write(move |c| service::holidays::list(c, &settings, year, now()).map_err(ApiError::from))
