@@ -123,9 +123,14 @@ on_both_backends! {
                             let complete = r.json::<Value>().await.map(|v| v["receipt_no"].is_string()).unwrap_or(false);
                             format!("{status} {complete}")
                         }
-                        // Refused, or reset while still in the listen queue when the
-                        // listener closed: not taken (the count below proves it).
-                        Err(e) if e.is_connect() || format!("{e:?}").contains("ConnectionReset") => {
+                        // Refused; reset in the listen queue when the listener closed; or
+                        // closed unanswered by the accept loop as it stopped: not taken —
+                        // the stored count below proves that no such request was processed.
+                        Err(e)
+                            if e.is_connect()
+                                || format!("{e:?}").contains("ConnectionReset")
+                                || format!("{e:?}").contains("IncompleteMessage") =>
+                        {
                             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
                             "refused".into()
                         }
