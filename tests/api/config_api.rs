@@ -6,15 +6,6 @@ use serde_json::{json, Value};
 use crate::both_backends;
 use crate::helpers::{grievance, problem, read};
 
-fn fields(body: &Value) -> Vec<String> {
-    body["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap().to_string())
-        .collect()
-}
-
 both_backends! {
     async fn teams_are_created_updated_and_deactivated(app) {
         let (s, team) = app.admin_json(Method::POST, "/api/v1/teams", Some(&json!({"name": "공원녹지과 (Parks)", "email": "parks@city.example"}))).await;
@@ -24,7 +15,7 @@ both_backends! {
         assert_eq!(s, 409, "{dup}");
         let (s, bad) = app.admin_json(Method::PATCH, &format!("/api/v1/teams/{id}"), Some(&json!({"email": "nope", "name": ""}))).await;
         assert_eq!(s, 422);
-        assert_eq!(fields(&bad), ["name", "email"]);
+        assert_eq!(crate::helpers::field_names(&bad), ["name", "email"]);
         let (s, t) = app.admin_json(Method::PATCH, &format!("/api/v1/teams/{id}"), Some(&json!({"email": null}))).await;
         assert_eq!((s, &t["email"]), (200, &Value::Null));
         assert_eq!(t["name"], "공원녹지과 (Parks)", "absent fields are kept");
@@ -40,7 +31,7 @@ both_backends! {
             "code": "Fallen Tree", "kind": "complaint", "deadline": {"amount": 0, "unit": "weeks"}, "default_team_id": "x"
         }))).await;
         assert_eq!(s, 422);
-        assert_eq!(fields(&bad), ["code", "name", "kind", "default_team_id", "deadline.unit"]);
+        assert_eq!(crate::helpers::field_names(&bad), ["code", "name", "kind", "default_team_id", "deadline.unit"]);
 
         let (s, cat) = app.admin_json(Method::POST, "/api/v1/categories", Some(&json!({
             "code": "fallen-tree", "name": "쓰러진 나무", "name_en": "Fallen tree", "kind": "grievance",
@@ -68,7 +59,7 @@ both_backends! {
         app.admin_json(Method::DELETE, &format!("/api/v1/categories/{id}"), None).await;
         let (s, err) = app.admin_json(Method::POST, "/api/v1/cases", Some(&b)).await;
         assert_eq!(s, 422);
-        assert_eq!(fields(&err), ["category"]);
+        assert_eq!(crate::helpers::field_names(&err), ["category"]);
     }
 
     async fn a_new_holiday_moves_the_next_due_dates(app) {
@@ -109,7 +100,7 @@ both_backends! {
             "email": "x", "name": "N", "role": "boss", "team_ids": ["nope"], "password": "short"
         }))).await;
         assert_eq!(s, 422);
-        assert_eq!(fields(&bad), ["email", "role", "team_ids[0]", "password"]);
+        assert_eq!(crate::helpers::field_names(&bad), ["email", "role", "team_ids[0]", "password"]);
 
         let (s, op) = app.admin_json(Method::POST, "/api/v1/operators", Some(&json!({
             "email": "Agent.Kim@City.example", "name": "김상담", "role": "agent", "password": "a long enough password"
@@ -138,7 +129,7 @@ both_backends! {
         problem(r, 400).await;
         let r = app.admin(Method::POST, "/api/v1/routing-rules").json(&json!({"keywords": [""], "team_id": "nope"})).send().await.unwrap();
         let body = problem(r, 422).await;
-        assert_eq!(fields(&body), ["keywords[0]", "team_id"]);
+        assert_eq!(crate::helpers::field_names(&body), ["keywords[0]", "team_id"]);
         let r = app.admin(Method::POST, "/api/v1/tokens").json(&json!({"operator_id": uuid::Uuid::now_v7().to_string(), "name": "x"})).send().await.unwrap();
         problem(r, 422).await;
     }
@@ -168,7 +159,7 @@ both_backends! {
             problem(r, 404).await;
             let r = app.admin(Method::PATCH, &one).json(&json!({"no_such_field": 1})).send().await.unwrap();
             let p = problem(r, 422).await;
-            assert_eq!(fields(&p), ["no_such_field"], "{one}");
+            assert_eq!(crate::helpers::field_names(&p), ["no_such_field"], "{one}");
         }
         // Anyone may read configuration but operators; only admins change it.
         let (_, agent) = app.operator("agent", &[&roads]).await;

@@ -253,13 +253,6 @@ crate::both_backends! {
     }
 }
 
-fn fields_of(body: &Value) -> Vec<String> {
-    body["errors"]
-        .as_array()
-        .map(|a| a.iter().map(|e| e["field"].as_str().unwrap().to_string()).collect())
-        .unwrap_or_default()
-}
-
 on_both_backends! {
     async fn careless_input_is_refused_with_the_field_named(backend) {
         let Some(owned) = spawn_app_with(backend, &[("CIVICDESK_BACKDATE_DAYS", "365")]).await else { return };
@@ -275,12 +268,12 @@ on_both_backends! {
                 b["citizen"][k] = v.clone();
             }
             let p = problem(app.post_public("/api/v1/cases", &b).await, 422).await;
-            assert_eq!(fields_of(&p), [field], "{p}");
+            assert_eq!(crate::helpers::field_names(&p), [field], "{p}");
         }
         let mut b = grievance("민원");
         b["description"] = json!("\u{200B}\u{202E}\u{200B} \u{FEFF}");
         let p = problem(app.post_public("/api/v1/cases", &b).await, 422).await;
-        assert_eq!(fields_of(&p), ["description"]);
+        assert_eq!(crate::helpers::field_names(&p), ["description"]);
 
         // Back-dating is bounded: year 1 and 400 days ago are refused, and nothing is stored.
         let old = (chrono::Utc::now() - chrono::Duration::days(400)).to_rfc3339();
@@ -289,14 +282,14 @@ on_both_backends! {
             b["channel"] = json!("letter");
             b["received_at"] = json!(when);
             let (s, p) = app.admin_json(Method::POST, "/api/v1/cases", Some(&b)).await;
-            assert_eq!((s, fields_of(&p)), (422, vec!["received_at".to_string()]), "{p}");
+            assert_eq!((s, crate::helpers::field_names(&p)), (422, vec!["received_at".to_string()]), "{p}");
             assert!(p["errors"][0]["message"].as_str().unwrap().contains("365 days"), "{p}");
         }
         let (_, list) = app.admin_json(Method::GET, "/api/v1/cases", None).await;
         assert!(list["items"].as_array().unwrap().is_empty(), "nothing was taken");
 
         let (s, p) = app.admin_json(Method::POST, "/api/v1/teams", Some(&json!({"name": "팀\n이름"}))).await;
-        assert_eq!((s, fields_of(&p)), (422, vec!["name".to_string()]));
+        assert_eq!((s, crate::helpers::field_names(&p)), (422, vec!["name".to_string()]));
 
         // An adopted proposal's plan is for the future.
         let mut b = grievance("자전거 도로를 늘려 주세요");
@@ -307,7 +300,7 @@ on_both_backends! {
         let seoul = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Seoul).date_naive();
         let resolve = |date: chrono::NaiveDate| json!({"resolution": "채택합니다.", "outcome": "adopted", "planned_implementation_date": date});
         let (s, p) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/resolve"), Some(&resolve(seoul - chrono::Duration::days(1)))).await;
-        assert_eq!((s, fields_of(&p)), (422, vec!["planned_implementation_date".to_string()]), "{p}");
+        assert_eq!((s, crate::helpers::field_names(&p)), (422, vec!["planned_implementation_date".to_string()]), "{p}");
         let (s, p) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/resolve"), Some(&resolve(seoul + chrono::Duration::days(30)))).await;
         assert_eq!(s, 200, "{p}");
         owned.stop().await;

@@ -264,6 +264,18 @@ pub async fn problem(r: Response, status: u16) -> Value {
     body
 }
 
+/// The fields a 422 names, in order.
+pub fn field_names(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| e["field"].as_str().unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// A minimal valid grievance.
 pub fn grievance(title: &str) -> Value {
     serde_json::json!({

@@ -458,17 +458,12 @@ pub async fn events(
                 let items: Vec<Value> = public
                     .iter()
                     .map(|e| {
-                        let data = serde_json::from_str::<Value>(&e.data).unwrap_or(Value::Null);
-                        let shown: serde_json::Map<String, Value> = crate::web::api::track::public_keys(&e.event_type)
-                            .iter()
-                            .filter_map(|k| data.get(*k).map(|v| (k.to_string(), v.clone())))
-                            .collect();
                         json!({
                             "at": settings.format_time(utc(e.at)),
                             "actor": {"kind": e.actor_kind},
                             "type": e.event_type,
                             "public": true,
-                            "data": shown,
+                            "data": crate::web::api::track::public_fields(e),
                         })
                     })
                     .collect();

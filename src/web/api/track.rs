@@ -106,18 +106,22 @@ pub fn public_view(c: &mut Conn, settings: &Settings, row: &CaseRow) -> Result<V
     }))
 }
 
+/// The fields of an event the citizen may see (see [`public_keys`]), nulls left out.
+pub fn public_fields(e: &Event) -> Map<String, Value> {
+    match serde_json::from_str::<Value>(&e.data) {
+        Ok(Value::Object(fields)) => fields
+            .into_iter()
+            .filter(|(k, v)| public_keys(&e.event_type).contains(&k.as_str()) && !v.is_null())
+            .collect(),
+        _ => Map::new(),
+    }
+}
+
 fn public_event(settings: &Settings, e: &Event) -> Value {
-    let data: Value = serde_json::from_str(&e.data).unwrap_or(Value::Null);
     let mut out = Map::new();
     out.insert("at".into(), json!(settings.format_time(utc(e.at))));
     out.insert("type".into(), json!(e.event_type));
-    if let Value::Object(fields) = data {
-        for (k, v) in fields {
-            if public_keys(&e.event_type).contains(&k.as_str()) && !v.is_null() {
-                out.insert(k, v);
-            }
-        }
-    }
+    out.extend(public_fields(e));
     Value::Object(out)
 }
 
