@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 
 use super::case::Kind;
 
+/// Days between progress notices to the citizen while a case is open (RULES.md).
+pub const PROGRESS_NOTICE_DAYS: i64 = 30;
+
 /// The unit a deadline is counted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

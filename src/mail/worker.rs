@@ -13,9 +13,9 @@ use super::Mailer;
 use crate::config::Settings;
 use crate::db::types::{now, utc, Id};
 use crate::db::{Db, DbError};
+use crate::domain::deadline::PROGRESS_NOTICE_DAYS;
 use crate::domain::privacy::mask_emails;
 use crate::store::{self, events::Event};
-use crate::web::api::cases::PROGRESS_NOTICE_DAYS;
 
 /// How long a worker holds an email it is sending before another may take it.
 const LEASE: chrono::Duration = chrono::Duration::seconds(120);

@@ -1,9 +1,15 @@
 //! The use cases, below every door: each runs in the caller's transaction
 //! and answers with domain values or one [`ServiceError`], never HTTP.
 
+pub mod caller;
+pub mod cases;
+pub mod casework;
 pub mod due_dates;
 pub mod holidays;
+pub mod intake;
 pub mod scorecards;
+pub mod surveys;
+pub mod tracking;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -19,18 +25,41 @@ pub enum ServiceError {
     /// The thing asked for does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// The caller may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// The current state does not allow it, or it already exists.
     #[error("{0}")]
     Conflict(String),
     /// Invalid input, one entry per field.
     #[error("the request has invalid fields")]
     Invalid(Vec<FieldError>),
+    /// Gone for good (an expired survey link).
+    #[error("{0}")]
+    Gone(String),
+    /// The database cannot be reached now; try again shortly.
+    #[error("{0}")]
+    Unavailable(String),
     /// The database failed.
     #[error(transparent)]
     Store(#[from] diesel::result::Error),
 }
 
+impl From<crate::db::DbError> for ServiceError {
+    fn from(e: crate::db::DbError) -> Self {
+        match e {
+            crate::db::DbError::Unavailable(m) => ServiceError::Unavailable(m),
+            crate::db::DbError::Query(e) => ServiceError::Store(e),
+        }
+    }
+}
+
 impl ServiceError {
+    /// Not found, naming what and by which key.
+    pub fn not_found(what: &str, key: &str) -> ServiceError {
+        ServiceError::NotFound(format!("no {what} with id \"{key}\""))
+    }
+
     /// An invalid input with one field's message.
     pub fn field(field: &str, message: impl Into<String>) -> ServiceError {
         ServiceError::Invalid(vec![FieldError {

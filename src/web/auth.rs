@@ -9,51 +9,9 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use super::problem::ApiError;
 use super::AppState;
 use crate::credentials::token_hash;
-use crate::db::types::Id;
 use crate::domain::catalog::Role;
+use crate::service::caller::Operator;
 use crate::store;
-
-/// An authenticated operator.
-#[derive(Debug, Clone)]
-pub struct Operator {
-    /// Id.
-    pub id: Id,
-    /// Display name.
-    pub name: String,
-    /// Role.
-    pub role: Role,
-    /// Teams they belong to.
-    pub team_ids: Vec<Id>,
-}
-
-impl Operator {
-    /// 403 unless the operator has one of these roles.
-    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-            Err(ApiError::Forbidden(format!(
-                "this needs the role {}; you are {}",
-                names.join(" or "),
-                self.role.as_str()
-            )))
-        }
-    }
-
-    /// 403 unless the operator is an admin.
-    pub fn require_admin(&self) -> Result<(), ApiError> {
-        self.require(&[Role::Admin])
-    }
-
-    /// Whether the operator may see and work on cases of this team.
-    pub fn covers_team(&self, team: Option<&Id>) -> bool {
-        match self.role {
-            Role::Admin | Role::Happycall => true,
-            Role::Manager | Role::Agent => team.is_some_and(|t| self.team_ids.contains(t)),
-        }
-    }
-}
 
 /// The bearer token of a request: `None` without an Authorization header,
 /// an error when the header is there but not a bearer token.

@@ -118,8 +118,11 @@ impl From<crate::service::ServiceError> for ApiError {
         use crate::service::ServiceError as S;
         match e {
             S::NotFound(m) => ApiError::NotFound(m),
+            S::Forbidden(m) => ApiError::Forbidden(m),
             S::Conflict(m) => ApiError::Conflict(m),
+            S::Gone(m) => ApiError::Gone(m),
             S::Invalid(errors) => ApiError::Validation(errors),
+            S::Unavailable(m) => DbError::Unavailable(m).into(),
             S::Store(e) => e.into(),
         }
     }

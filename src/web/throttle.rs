@@ -13,9 +13,10 @@ use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use ipnet::IpNet;
 
-use super::auth::{MaybeOperator, Operator};
+use super::auth::MaybeOperator;
 use super::problem::ApiError;
 use super::AppState;
+use crate::service::caller::Operator;
 
 /// How many checks between sweeps of addresses that have gone quiet.
 const SWEEP_EVERY: u64 = 4096;

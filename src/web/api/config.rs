@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::db::types::Id;
 use crate::db::Conn;
-use crate::web::auth::Operator;
+use crate::service::caller::Operator;
 use crate::web::extract::JsonBody;
 use crate::web::problem::ApiError;
 use crate::web::{path_id, AppState};

@@ -6,12 +6,32 @@ use serde_json::json;
 use crate::web::problem::ApiError;
 use crate::web::AppState;
 
+/// The operations' part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(healthz, readyz, metrics))]
+pub struct Doc;
+
+/// `{"status": "ok"}` or `{"status": "ready"}`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok` (alive) or `ready` (taking traffic).
+    pub status: String,
+}
+
 /// `GET /healthz`: the process is up.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "The process is up", body = Health)))]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
 /// `GET /readyz`: the database answers and the server is not shutting down.
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses(
+        (status = 200, description = "Ready for traffic", body = Health),
+        (status = 503, description = "Draining for shutdown, or the database does not answer",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
         return Err(ApiError::Unavailable(
@@ -33,6 +53,13 @@ pub async fn not_found() -> Result<HttpResponse, ApiError> {
 }
 
 /// `GET /metrics`: Prometheus text; the pool and the outbox are read now.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses(
+        (status = 200, description = "Prometheus text exposition format 0.0.4",
+            body = String, content_type = "text/plain; version=0.0.4; charset=utf-8"),
+        (status = 503, description = "The database does not answer",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn metrics(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let m = &crate::metrics::METRICS;
     let (open, idle) = state.db.pool_state();

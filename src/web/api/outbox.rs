@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 
 use crate::config::Settings;
 use crate::db::types::{now, utc};
+use crate::service::caller::Operator;
 use crate::store::{self, outbox::Mail};
-use crate::web::auth::Operator;
 use crate::web::problem::ApiError;
 use crate::web::{items, path_id, AppState};
 

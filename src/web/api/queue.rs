@@ -12,9 +12,9 @@ use crate::db::types::{now, utc, Id};
 use crate::domain::access::may_list_cases;
 use crate::domain::case::{Kind, Status};
 use crate::domain::catalog::Role;
+use crate::service::caller::Operator;
+use crate::service::cases::Figures;
 use crate::store::{self, cases::Filter, cases::Sort};
-use crate::web::api::cases::Figures;
-use crate::web::auth::Operator;
 use crate::web::problem::ApiError;
 use crate::web::AppState;
 

@@ -11,9 +11,9 @@ use serde_json::{json, Map, Value};
 use crate::db::types::{now, Id};
 use crate::domain::case::Kind;
 use crate::domain::catalog::Role;
+use crate::service::caller::Operator;
 use crate::service::scorecards::{cards, Card, Period};
 use crate::store::{self, stats::Scope};
-use crate::web::auth::Operator;
 use crate::web::problem::ApiError;
 use crate::web::AppState;
 

@@ -6,7 +6,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::web::api::surveys::{answer_by_link, for_page, Answer, LinkState};
+use crate::service::surveys::{self, Answer, LinkState, SurveyLink};
+use crate::service::ServiceError;
 use crate::web::extract::Body;
 use crate::web::problem::ApiError;
 use crate::web::throttle::PublicCaller;
@@ -117,23 +118,23 @@ fn page(status: StatusCode, t: &Words, case_line: String, message: &str, error: 
         .body(html)
 }
 
-fn case_line(t: &Words, view: &serde_json::Value) -> String {
-    format!(
-        "{} {} · {}",
-        t.case,
-        view["receipt_no"].as_str().unwrap_or(""),
-        view["title"].as_str().unwrap_or("")
-    )
+fn case_line(t: &Words, link: &SurveyLink) -> String {
+    format!("{} {} · {}", t.case, link.receipt_no, link.title)
 }
 
 /// An error as the page that explains it.
-fn error_page(t: &Words, e: ApiError) -> HttpResponse {
+fn error_page(t: &Words, e: ServiceError) -> HttpResponse {
     match e {
-        ApiError::NotFound(_) => page(StatusCode::NOT_FOUND, t, String::new(), t.unknown, "", false),
-        ApiError::Gone(_) => page(StatusCode::GONE, t, String::new(), t.expired, "", false),
-        ApiError::Conflict(_) => page(StatusCode::CONFLICT, t, String::new(), t.answered, "", false),
-        other => actix_web::ResponseError::error_response(&other),
+        ServiceError::NotFound(_) => page(StatusCode::NOT_FOUND, t, String::new(), t.unknown, "", false),
+        ServiceError::Gone(_) => page(StatusCode::GONE, t, String::new(), t.expired, "", false),
+        ServiceError::Conflict(_) => page(StatusCode::CONFLICT, t, String::new(), t.answered, "", false),
+        other => actix_web::ResponseError::error_response(&ApiError::from(other)),
     }
+}
+
+/// The survey a link opens.
+async fn link(state: &web::Data<AppState>, token: String) -> Result<SurveyLink, ServiceError> {
+    state.db.read(move |c| surveys::link(c, &token)).await
 }
 
 /// `GET /s/{token}`.
@@ -144,10 +145,10 @@ pub async fn show(
     path: web::Path<String>,
 ) -> HttpResponse {
     let t = words(&req);
-    match for_page(&state, path.into_inner()).await {
-        Ok((LinkState::Open, view)) => page(StatusCode::OK, t, case_line(t, &view), "", "", true),
-        Ok((LinkState::Answered, view)) => page(StatusCode::OK, t, case_line(t, &view), t.answered, "", false),
-        Ok((LinkState::Expired, _)) => page(StatusCode::GONE, t, String::new(), t.expired, "", false),
+    match link(&state, path.into_inner()).await {
+        Ok(l) if l.state == LinkState::Open => page(StatusCode::OK, t, case_line(t, &l), "", "", true),
+        Ok(l) if l.state == LinkState::Answered => page(StatusCode::OK, t, case_line(t, &l), t.answered, "", false),
+        Ok(_) => page(StatusCode::GONE, t, String::new(), t.expired, "", false),
         Err(e) => error_page(t, e),
     }
 }
@@ -175,14 +176,17 @@ pub async fn submit(
         Err(_) => return page(StatusCode::BAD_REQUEST, t, String::new(), "", t.invalid, true),
     };
     let num = |v: Option<String>| v.and_then(|s| s.trim().parse::<i64>().ok());
-    let answer = Answer::from_form(num(form.process_score), num(form.result_score), form.comment);
-    match answer_by_link(&state, token.clone(), answer).await {
-        Ok(()) => page(StatusCode::OK, t, String::new(), t.thanks, "", false),
-        Err(ApiError::Validation(_)) => {
-            let line = for_page(&state, token)
-                .await
-                .map(|(_, v)| case_line(t, &v))
-                .unwrap_or_default();
+    let answer = Answer {
+        process_score: num(form.process_score),
+        result_score: num(form.result_score),
+        comment: form.comment,
+    };
+    let tok = token.clone();
+    let answered = state.db.write(move |c| surveys::answer_by_link(c, &tok, &answer)).await;
+    match answered {
+        Ok(_) => page(StatusCode::OK, t, String::new(), t.thanks, "", false),
+        Err(ServiceError::Invalid(_)) => {
+            let line = link(&state, token).await.map(|l| case_line(t, &l)).unwrap_or_default();
             page(StatusCode::UNPROCESSABLE_ENTITY, t, line, "", t.invalid, true)
         }
         Err(e) => error_page(t, e),

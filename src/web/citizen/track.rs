@@ -5,7 +5,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::web::api::track::{authorized, public_view};
+use crate::db::types::utc;
+use crate::service::tracking::{self, public_fields};
 use crate::web::throttle::PublicCaller;
 use crate::web::AppState;
 
@@ -115,9 +116,8 @@ pub async fn page(
     let (r, t) = (receipt_no.clone(), token.clone());
     let view = state
         .db
-        .read(move |c| {
-            let row = authorized(c, &r, (!t.is_empty()).then_some(t.as_str()))?;
-            public_view(c, &settings, &row)
+        .read(move |c| -> Result<_, crate::service::ServiceError> {
+            tracking::show(c, &settings, &r, (!t.is_empty()).then_some(t.as_str()))
         })
         .await;
     let label = |ko: &'static str, english: &'static str| if en { english } else { ko };
@@ -137,28 +137,36 @@ pub async fn page(
         ),
     };
     let status = match view {
-        Ok(v) => {
-            let text = |k: &str| v[k].as_str().unwrap_or("").to_string();
+        Ok(case) => {
+            let settings = &state.settings;
             page.found = true;
             page.facts = vec![
-                (label("제목", "Title"), text("title")),
-                (label("상태", "Status"), status_words(&text("status"), en)),
+                (label("제목", "Title"), case.row.title.clone()),
+                (label("상태", "Status"), status_words(&case.row.status, en)),
                 (
                     label("담당 부서", "Team"),
-                    v["team"]["name"].as_str().unwrap_or("-").to_string(),
+                    case.team.as_ref().map_or("-".to_string(), |t| t.name.clone()),
                 ),
-                (label("처리 기한", "Due"), readable(&text("due_at"), en)),
-                (label("처리 일수", "Processing days"), v["processing_days"].to_string()),
+                (
+                    label("처리 기한", "Due"),
+                    readable(&settings.format_time(case.figures.due_at), en),
+                ),
+                (
+                    label("처리 일수", "Processing days"),
+                    case.figures.processing_days.to_string(),
+                ),
             ];
-            page.answer = text("resolution");
-            page.timeline = v["timeline"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .map(|e| (readable(e["at"].as_str().unwrap_or(""), en), step_text(en, e)))
-                        .collect()
+            page.answer = case.row.resolution.clone().unwrap_or_default();
+            page.timeline = case
+                .timeline
+                .iter()
+                .map(|e| {
+                    let mut step = public_fields(e);
+                    step.insert("type".into(), Value::String(e.event_type.clone()));
+                    let at = readable(&settings.format_time(utc(e.at)), en);
+                    (at, step_text(en, &Value::Object(step)))
                 })
-                .unwrap_or_default();
+                .collect();
             actix_web::http::StatusCode::OK
         }
         Err(_) => actix_web::http::StatusCode::NOT_FOUND,

@@ -1,0 +1,163 @@
+//! Reading cases: who sees how much of a case, the case with what an
+//! operator reads beside it, its history, and the figures the calendar gives it.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use super::caller::Operator;
+use super::ServiceError;
+use crate::config::Settings;
+use crate::db::types::{now, utc, Id};
+use crate::db::Conn;
+use crate::domain::access::{may_work, sight, Sight};
+use crate::domain::calendar::{Calendar, Hold};
+use crate::domain::case::{is_overdue, Status};
+use crate::domain::catalog::Role;
+use crate::store::{self, cases::CaseRow, categories::Category, events::Event, operators, teams::Team};
+
+/// A case and how much of it the operator sees (domain::access): not found
+/// when unknown, forbidden when they see nothing of it.
+pub fn seen_case(c: &mut Conn, op: &Operator, id: &Id) -> Result<(CaseRow, Sight), ServiceError> {
+    let row = store::cases::find(c, id)?.ok_or_else(|| ServiceError::not_found("case", id.as_str()))?;
+    let in_teams = row.team_id.as_ref().is_some_and(|t| op.team_ids.contains(t));
+    let status = Status::parse(&row.status).unwrap_or(Status::Received);
+    let on_worklist = op.role == Role::Happycall && store::surveys::on_worklist(c, &row.id, now().naive_utc())?;
+    match sight(op.role, in_teams, status, on_worklist) {
+        Sight::Nothing if op.role == Role::Happycall => Err(ServiceError::Forbidden(
+            "a happy-call operator sees only resolved cases on the happy-call worklist".into(),
+        )),
+        Sight::Nothing => Err(ServiceError::Forbidden(
+            "this case belongs to a team you are not in".into(),
+        )),
+        seen => Ok((row, seen)),
+    }
+}
+
+/// A case the operator may work on (assign, reply, resolve, …).
+pub fn workable_case(c: &mut Conn, op: &Operator, id: &Id) -> Result<CaseRow, ServiceError> {
+    let (row, seen) = seen_case(c, op, id)?;
+    if !may_work(op.role, seen) {
+        return Err(ServiceError::Forbidden(format!(
+            "the role {} does not work cases",
+            op.role.as_str()
+        )));
+    }
+    Ok(row)
+}
+
+/// A case with what an operator reads beside it.
+pub struct CaseDetail {
+    /// The case.
+    pub row: CaseRow,
+    /// Its category.
+    pub category: Option<Category>,
+    /// The team it is with.
+    pub team: Option<Team>,
+    /// Who works it; `None` also when the reader may not know (the happy-call view).
+    pub assignee: Option<operators::Operator>,
+    /// Processing days, due date and whether it is overdue, as of now.
+    pub figures: Figures,
+}
+
+/// The case as an operator reads it, with its figures as of now.
+pub fn detail(c: &mut Conn, calendar: &Calendar, row: CaseRow) -> Result<CaseDetail, ServiceError> {
+    let category = match &row.category_id {
+        Some(id) => store::categories::find(c, id)?,
+        None => None,
+    };
+    let team = match &row.team_id {
+        Some(id) => store::teams::find(c, id)?,
+        None => None,
+    };
+    let assignee = match &row.assignee_id {
+        Some(id) => store::operators::find(c, id)?,
+        None => None,
+    };
+    let holds = store::holds::for_cases(c, std::slice::from_ref(&row.id))?
+        .remove(&row.id)
+        .unwrap_or_default();
+    let figures = Figures::of(calendar, &row, &holds, now());
+    Ok(CaseDetail {
+        row,
+        category,
+        team,
+        assignee,
+        figures,
+    })
+}
+
+/// One case for an operator covering it; a happy-call operator does not learn who worked it.
+pub fn show(c: &mut Conn, settings: &Settings, op: &Operator, id: &Id) -> Result<CaseDetail, ServiceError> {
+    let (row, seen) = seen_case(c, op, id)?;
+    let calendar = settings.calendar(c)?;
+    let mut detail = detail(c, &calendar, row)?;
+    if seen == Sight::Public {
+        detail.assignee = None;
+    }
+    Ok(detail)
+}
+
+/// A case's history as the operator may read it.
+pub enum History {
+    /// Everything, with the names of the operators who acted.
+    Whole(Vec<Event>, HashMap<Id, String>),
+    /// The citizen's timeline only (public events; their public fields).
+    Public(Vec<Event>),
+}
+
+/// The history of a case, in order.
+pub fn history(c: &mut Conn, op: &Operator, id: &Id) -> Result<History, ServiceError> {
+    let (_, seen) = seen_case(c, op, id)?;
+    if seen == Sight::Public {
+        return Ok(History::Public(store::events::for_case(c, id, true)?));
+    }
+    let events = store::events::for_case(c, id, false)?;
+    let mut names = HashMap::new();
+    for a in events.iter().filter_map(|e| e.actor_id.as_ref()) {
+        if !names.contains_key(a) {
+            if let Some(o) = store::operators::find(c, a)? {
+                names.insert(a.clone(), o.name);
+            }
+        }
+    }
+    Ok(History::Whole(events, names))
+}
+
+/// Figures computed with the business calendar for a case at a moment.
+#[derive(Debug, Clone)]
+pub struct Figures {
+    /// Processing days so far (or to resolution or withdrawal).
+    pub processing_days: i64,
+    /// The due instant, moved out by a hold still running.
+    pub due_at: DateTime<Utc>,
+    /// Open and past due; on hold the clock is stopped.
+    pub overdue: bool,
+}
+
+impl Figures {
+    /// The figures of a case with its holds, as of `at`.
+    pub fn of(calendar: &Calendar, row: &CaseRow, holds: &[Hold], at: DateTime<Utc>) -> Figures {
+        let status = Status::parse(&row.status).unwrap_or(Status::Received);
+        let end = row.resolved_at.or(row.withdrawn_at).map(utc).unwrap_or(at);
+        let stored_due = utc(row.due_at);
+        let (due_at, overdue) = match row.held_since.map(utc) {
+            Some(since) => {
+                let running = Hold {
+                    from: since,
+                    until: None,
+                };
+                (
+                    calendar.due_after_holds(stored_due, &[running], at),
+                    is_overdue(stored_due, Some(since), at),
+                )
+            }
+            None => (stored_due, status.is_open() && is_overdue(stored_due, None, at)),
+        };
+        Figures {
+            processing_days: calendar.processing_days(utc(row.received_at), end, holds),
+            due_at,
+            overdue,
+        }
+    }
+}

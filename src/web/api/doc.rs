@@ -1,0 +1,152 @@
+//! The published contract: the OpenAPI 3.1 document generated from the
+//! handlers' annotations and the types they parse and render.
+//!
+//! Each resource module names its operations in its own `Doc`; this module
+//! merges them and adds what every operation shares (security scheme,
+//! problem+json errors, the request id header), so a handler lists only the
+//! answers particular to it.
+
+use std::sync::LazyLock;
+
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, OpenApi as Document, RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+/// An error as every API operation answers it: RFC 9457 problem details.
+#[derive(serde::Serialize, ToSchema)]
+pub struct Problem {
+    /// `urn:civicdesk:problem:<code>`, e.g. `urn:civicdesk:problem:validation`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The HTTP status's reason phrase.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What went wrong, for people.
+    pub detail: String,
+    /// On 422: one entry per invalid field.
+    #[schema(nullable = false)]
+    pub errors: Option<Vec<FieldProblem>>,
+}
+
+/// One invalid field of a 422.
+#[derive(serde::Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// The field as the request named it (`citizen.email`, `Idempotency-Key`).
+    pub field: String,
+    /// What is wrong with it and what would be right.
+    pub message: String,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "civicdesk",
+        description = "Grievances and proposals for public agencies: intake, case work against business-day \
+                       deadlines, the citizen's tracking, happy-call surveys and scorecards. Errors are \
+                       application/problem+json (RFC 9457).",
+        license(name = "MIT OR Apache-2.0")
+    ),
+    components(schemas(Problem, FieldProblem))
+)]
+struct Base;
+
+/// Everything operations share, added to each.
+struct Shared;
+
+impl Modify for Shared {
+    fn modify(&self, doc: &mut Document) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token (POST /api/v1/tokens); the first admin's is printed at first start",
+                    ))
+                    .build(),
+            ),
+        );
+        for (path, item) in doc.paths.paths.iter_mut() {
+            let has_params = path.contains('{');
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+                &mut item.head,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                shared_answers(op, path.starts_with("/api/"), has_params);
+            }
+        }
+    }
+}
+
+/// The problem+json answers an operation can give beyond its own.
+fn shared_answers(op: &mut Operation, api: bool, has_params: bool) {
+    let secured = op.security.as_ref().is_some_and(|s| {
+        s.iter()
+            .any(|req| serde_json::to_value(req).is_ok_and(|v| v.get("bearer").is_some()))
+    });
+    let mut add = |status: &str, why: &str| {
+        if !op.responses.responses.contains_key(status) {
+            op.responses.responses.insert(status.to_string(), problem(why));
+        }
+    };
+    if !api {
+        return;
+    }
+    if secured {
+        add("401", "No, malformed or revoked bearer token");
+    }
+    if has_params {
+        add("404", "Nothing with this key");
+    }
+    if op.request_body.is_some() {
+        add("400", "The body is not the JSON this operation takes");
+        add("408", "The body did not arrive in time");
+        add("413", "The body is too large");
+        add("415", "The body is not application/json");
+        add("422", "Invalid fields, each named in `errors`");
+    } else if !op.parameters.as_ref().is_none_or(|p| p.is_empty()) {
+        add("400", "A malformed parameter");
+    }
+    add("503", "The database is unavailable; retry after `Retry-After` seconds");
+}
+
+/// A problem+json response.
+pub fn problem(why: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(why)
+            .content(
+                "application/problem+json",
+                Content::new(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem")))),
+            )
+            .build(),
+    )
+}
+
+/// The whole document, built once.
+pub static DOCUMENT: LazyLock<Document> = LazyLock::new(|| {
+    let mut doc = Base::openapi();
+    let parts = [super::ops::Doc::openapi()];
+    for part in parts {
+        doc.merge(part);
+    }
+    Shared.modify(&mut doc);
+    doc
+});
+
+/// The document as JSON, rendered once.
+pub static DOCUMENT_JSON: LazyLock<String> = LazyLock::new(|| {
+    DOCUMENT
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+});
