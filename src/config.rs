@@ -58,6 +58,9 @@ pub struct Settings {
     /// `CIVICDESK_DRAIN_SECS`: after SIGTERM, how long `/readyz` says 503 while
     /// requests are still taken, before new connections stop.
     pub drain_secs: u64,
+    /// `CIVICDESK_JURISDICTION`: the Open311 `jurisdiction_id` this server
+    /// answers for; unset, the argument is optional and ignored.
+    pub jurisdiction: Option<String>,
 }
 
 /// A setting that cannot be used; printed as one line naming the variable.
@@ -233,6 +236,17 @@ impl Settings {
                 )
             })?;
 
+        let jurisdiction = match get("CIVICDESK_JURISDICTION").map(str::trim) {
+            None | Some("") => None,
+            Some(j) if j.len() <= 200 && !j.chars().any(char::is_control) => Some(j.to_string()),
+            Some(_) => {
+                return Err(err(
+                    "CIVICDESK_JURISDICTION",
+                    "must be one line of at most 200 characters, e.g. seoul.go.kr".into(),
+                ))
+            }
+        };
+
         Ok(Settings {
             database,
             pool_size,
@@ -256,6 +270,7 @@ impl Settings {
             body_timeout_secs,
             log_json,
             drain_secs,
+            jurisdiction,
         })
     }
 }

@@ -191,7 +191,7 @@ impl Db {
         let pool = self.pool.clone();
         // The request's span (its request id) follows the work onto the blocking thread.
         let span = tracing::Span::current();
-        actix_web::web::block(move || {
+        tokio::task::spawn_blocking(move || {
             let _in = span.enter();
             let mut conn = checkout(&pool).map_err(E::from)?;
             f(&mut conn)
@@ -209,7 +209,7 @@ impl Db {
     {
         let db = self.clone();
         let span = tracing::Span::current();
-        actix_web::web::block(move || {
+        tokio::task::spawn_blocking(move || {
             let _in = span.enter();
             db.write_blocking(f)
         })

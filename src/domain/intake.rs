@@ -1,13 +1,16 @@
 //! What a new case must carry (API.md "Intake body"), checked before anything is stored.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
+use super::attributes::Answer;
 use super::case::{Channel, Kind, Locale};
 use super::validation::{is_phone, Errors, FieldError};
 
 /// The intake body as sent; every field optional so that all problems are reported together.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IntakeInput {
     /// `grievance` or `proposal`.
@@ -28,10 +31,16 @@ pub struct IntakeInput {
     pub channel: Option<String>,
     /// Operators only: when a case taken by phone, visit or letter arrived.
     pub received_at: Option<DateTime<chrono::FixedOffset>>,
+    /// Answers to the category's extra questions, by question code: a value,
+    /// or a list of keys for a multi-value list.
+    pub attributes: Option<BTreeMap<String, Answer>>,
+    /// A photo or document about it, as an `http(s)` URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_url: Option<String>,
 }
 
 /// The citizen part of the intake body.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CitizenInput {
     /// Required.
@@ -43,7 +52,7 @@ pub struct CitizenInput {
 }
 
 /// The location part of the intake body.
-#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LocationInput {
     /// Latitude, -90 to 90.
@@ -97,7 +106,14 @@ pub struct Intake {
     pub channel: Option<Channel>,
     /// When it was received, if an operator recorded an earlier case.
     pub received_at: Option<DateTime<Utc>>,
+    /// The answers given to extra questions (checked against the category later).
+    pub attributes: BTreeMap<String, Vec<String>>,
+    /// A photo or document about it.
+    pub media_url: Option<String>,
 }
+
+/// The name kept for a citizen who gave none (Open311 reports may be anonymous).
+pub const ANONYMOUS: &str = "익명 (anonymous)";
 
 /// Longest title, in characters.
 pub const TITLE_MAX: usize = 200;
@@ -115,13 +131,26 @@ pub fn validate(input: &IntakeInput, now: DateTime<Utc>, backdate_days: u32) -> 
     let title = e.required_line("title", input.title.as_deref(), TITLE_MAX);
     let description = e.required_visible_text("description", input.description.as_deref(), DESCRIPTION_MAX);
 
+    let channel = e.one_of("channel", input.channel.as_deref(), Channel::parse, &Channel::names());
+    // Open311 clients may report anonymously: no name, no way to answer.
+    let anonymous_allowed = channel == Some(Channel::Open311);
     let citizen = match &input.citizen {
+        None if anonymous_allowed => Some(Citizen {
+            name: ANONYMOUS.into(),
+            email: None,
+            phone: None,
+        }),
         None => {
             e.add("citizen", "is required: {\"name\", \"email\" or \"phone\"}");
             None
         }
         Some(c) => {
-            let name = e.required_line("citizen.name", c.name.as_deref(), 100);
+            let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+            let name = if anonymous_allowed && blank(&c.name) {
+                Some(ANONYMOUS.to_string())
+            } else {
+                e.required_line("citizen.name", c.name.as_deref(), 100)
+            };
             let email = e.email("citizen.email", c.email.as_deref());
             let phone = e.optional_text("citizen.phone", c.phone.as_deref(), 32);
             // A phone number is checked for shape below; a line break never fits it.
@@ -133,8 +162,7 @@ pub fn validate(input: &IntakeInput, now: DateTime<Utc>, backdate_days: u32) -> 
                     );
                 }
             }
-            let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
-            if blank(&c.email) && blank(&c.phone) {
+            if blank(&c.email) && blank(&c.phone) && !anonymous_allowed {
                 e.add("citizen", "needs an email or a phone so that the agency can answer");
             }
             name.map(|name| Citizen { name, email, phone })
@@ -167,7 +195,6 @@ pub fn validate(input: &IntakeInput, now: DateTime<Utc>, backdate_days: u32) -> 
         None => Some(Locale::Ko),
         Some(v) => e.one_of("locale", Some(v), Locale::parse, &Locale::names()),
     };
-    let channel = e.one_of("channel", input.channel.as_deref(), Channel::parse, &Channel::names());
     let received_at = input.received_at.map(|t| t.with_timezone(&Utc));
     if let Some(t) = received_at {
         if t > now {
@@ -177,6 +204,22 @@ pub fn validate(input: &IntakeInput, now: DateTime<Utc>, backdate_days: u32) -> 
                 "received_at",
                 format!("may be at most {backdate_days} days ago (CIVICDESK_BACKDATE_DAYS)"),
             );
+        }
+    }
+
+    let mut attributes = BTreeMap::new();
+    for (code, answer) in input.attributes.iter().flatten() {
+        let values = match answer {
+            Answer::One(v) => vec![v.clone()],
+            Answer::Many(v) => v.clone(),
+        };
+        attributes.insert(code.clone(), values);
+    }
+    let media_url = e.optional_text("media_url", input.media_url.as_deref(), 2000);
+    if let Some(url) = &media_url {
+        let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+        if !scheme_ok || url.contains(char::is_whitespace) {
+            e.add("media_url", "must be an http or https URL");
         }
     }
 
@@ -192,6 +235,8 @@ pub fn validate(input: &IntakeInput, now: DateTime<Utc>, backdate_days: u32) -> 
             locale,
             channel,
             received_at,
+            attributes,
+            media_url,
         }),
         _ => Err(vec![FieldError {
             field: "body".into(),

@@ -31,6 +31,7 @@ macro_rules! string_enum {
 }
 
 pub mod access;
+pub mod attributes;
 pub mod calendar;
 pub mod case;
 pub mod catalog;

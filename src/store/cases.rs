@@ -353,3 +353,45 @@ mod tests {
         assert_eq!(super::like_pattern("포트홀"), "%포트홀%");
     }
 }
+
+/// Which published requests to list (Open311): channel `open311` only.
+#[derive(Debug, Clone, Default)]
+pub struct Published {
+    /// These receipt numbers (then nothing else filters).
+    pub receipts: Option<Vec<String>>,
+    /// In these categories (empty: any).
+    pub categories: Vec<Id>,
+    /// In these statuses (empty: any).
+    pub statuses: Vec<String>,
+    /// Received at or after.
+    pub received_from: Option<NaiveDateTime>,
+    /// Received at or before.
+    pub received_to: Option<NaiveDateTime>,
+}
+
+/// Cases filed through Open311, newest first, at most `limit`.
+pub fn published(conn: &mut Conn, f: &Published, limit: i64) -> QueryResult<Vec<CaseRow>> {
+    let mut q = cases::table
+        .select(CaseRow::as_select())
+        .filter(cases::channel.eq("open311"))
+        .into_boxed();
+    if let Some(receipts) = &f.receipts {
+        q = q.filter(cases::receipt_no.eq_any(receipts.clone()));
+    } else {
+        if !f.categories.is_empty() {
+            q = q.filter(cases::category_id.eq_any(f.categories.clone()));
+        }
+        if !f.statuses.is_empty() {
+            q = q.filter(cases::status.eq_any(f.statuses.clone()));
+        }
+        if let Some(t) = f.received_from {
+            q = q.filter(cases::received_at.ge(t));
+        }
+        if let Some(t) = f.received_to {
+            q = q.filter(cases::received_at.le(t));
+        }
+    }
+    q.order((cases::received_at.desc(), cases::id.desc()))
+        .limit(limit)
+        .load(conn)
+}

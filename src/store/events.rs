@@ -108,3 +108,18 @@ pub fn extension_days(conn: &mut Conn, case: &Id) -> QueryResult<i64> {
         .filter_map(|v| v["business_days"].as_i64())
         .sum())
 }
+
+/// The events of one type of these cases, oldest first.
+pub fn of_type(conn: &mut Conn, cases: &[Id], event_type: &str) -> QueryResult<Vec<Event>> {
+    let mut out = Vec::new();
+    for chunk in cases.chunks(500) {
+        let mut part: Vec<Event> = case_events::table
+            .filter(case_events::case_id.eq_any(chunk))
+            .filter(case_events::event_type.eq(event_type))
+            .order((case_events::at, case_events::id))
+            .select(Event::as_select())
+            .load(conn)?;
+        out.append(&mut part);
+    }
+    Ok(out)
+}

@@ -36,13 +36,25 @@ pub async fn head_as_get(
 /// method answers 405 with `Allow` naming them.
 pub struct Routes {
     resource: Resource,
+    path: String,
     allow: Vec<Method>,
 }
 
-/// Starts the routes of one path.
+/// Every path routed and its methods, as the builder registered them, so a
+/// test can hold the routes and the published document to each other.
+static REGISTERED: std::sync::Mutex<std::collections::BTreeMap<String, Vec<Method>>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// The paths routed so far (by any `configure`) with their methods.
+pub fn registered() -> std::collections::BTreeMap<String, Vec<Method>> {
+    REGISTERED.lock().map(|r| r.clone()).unwrap_or_default()
+}
+
+/// Starts the routes of one path (the whole path: the registry sees no scopes).
 pub fn at(path: &str) -> Routes {
     Routes {
         resource: web::resource(path),
+        path: path.to_string(),
         allow: Vec::new(),
     }
 }
@@ -111,6 +123,9 @@ impl Routes {
 
     /// The resource, answering any other method with 405 and `Allow`.
     pub fn done(self) -> Resource {
+        if let Ok(mut r) = REGISTERED.lock() {
+            r.insert(self.path.clone(), self.allow.clone());
+        }
         let mut names: Vec<&str> = self.allow.iter().map(Method::as_str).collect();
         if self.allow.contains(&Method::GET) {
             names.insert(names.iter().position(|m| *m == "GET").map_or(0, |i| i + 1), "HEAD");

@@ -7,6 +7,7 @@ mod auth;
 mod binary;
 mod casework;
 mod config_api;
+mod contract;
 mod errors;
 mod hardening;
 mod holidays;

@@ -14,9 +14,15 @@ use crate::service::casework::{self, Extension, Resolution};
 use crate::service::{cases, ServiceError};
 use crate::store::cases::CaseRow;
 use crate::web::api::cases::CaseView;
+use crate::web::api::doc::Problem;
 use crate::web::extract::{JsonBody, OptionalJson};
 use crate::web::problem::ApiError;
 use crate::web::{path_id, AppState};
+
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(assign, transfer, note, reply, start, hold, resume, extend, resolve, reopen, close))]
+pub struct Doc;
 
 /// Runs one use case on the case of the path and answers the case as it is now.
 async fn run<F>(state: web::Data<AppState>, op: Operator, raw: String, action: F) -> Result<HttpResponse, ApiError>
@@ -45,6 +51,13 @@ pub struct AssignInput {
 }
 
 /// `POST .../assign`: to an active operator of the case's team.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/assign", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
+    request_body(content = AssignInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Assigned; the case as it is now", body = CaseView),
+        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn assign(
     state: web::Data<AppState>,
     op: Operator,
@@ -69,6 +82,13 @@ pub struct TransferInput {
 }
 
 /// `POST .../transfer`: to another active team; receipt time and due date stay.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/transfer", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
+    request_body(content = TransferInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Transferred; the case as it is now", body = CaseView),
+        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn transfer(
     state: web::Data<AppState>,
     op: Operator,
@@ -91,6 +111,13 @@ pub struct MessageInput {
 }
 
 /// `POST .../notes`: internal, never shown to the citizen.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/notes", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
+    request_body(content = MessageInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Note added; the case as it is now", body = CaseView),
+        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn note(
     state: web::Data<AppState>,
     op: Operator,
@@ -105,6 +132,13 @@ pub async fn note(
 }
 
 /// `POST .../replies`: a public message on the citizen's timeline.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/replies", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
+    request_body(content = MessageInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Reply added and sent; the case as it is now", body = CaseView),
+        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn reply(
     state: web::Data<AppState>,
     op: Operator,
@@ -119,6 +153,12 @@ pub async fn reply(
 }
 
 /// `POST .../start`: begin work; an unassigned case goes to the operator starting it.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/start", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Work started; the case as it is now", body = CaseView),
+        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn start(
     state: web::Data<AppState>,
     op: Operator,
@@ -136,6 +176,13 @@ pub struct ReasonInput {
 }
 
 /// `POST .../hold`: waiting on the citizen or a third party; the clock stops.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/hold", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
+    request_body(content = Option<ReasonInput>, content_type = "application/json"),
+    responses(
+        (status = 200, description = "On hold; the case as it is now", body = CaseView),
+        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn hold(
     state: web::Data<AppState>,
     op: Operator,
@@ -150,6 +197,12 @@ pub async fn hold(
 }
 
 /// `POST .../resume`: the due date moves out by the working time on hold.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/resume", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Resumed; the case as it is now", body = CaseView),
+        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn resume(
     state: web::Data<AppState>,
     op: Operator,
@@ -173,6 +226,13 @@ pub struct ExtendInput {
 
 /// `POST .../extend`: once by at most the original period; again only with
 /// the citizen's consent. The citizen sees the reason and the new due date.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/extend", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
+    request_body(content = ExtendInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Extended; the case as it is now", body = CaseView),
+        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn extend(
     state: web::Data<AppState>,
     op: Operator,
@@ -205,6 +265,13 @@ pub struct ResolveInput {
 
 /// `POST .../resolve`: the answer to the citizen; proposals carry an outcome,
 /// adopted ones a planned implementation date.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/resolve", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
+    request_body(content = ResolveInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Resolved; the case as it is now", body = CaseView),
+        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn resolve(
     state: web::Data<AppState>,
     op: Operator,
@@ -224,6 +291,13 @@ pub async fn resolve(
 }
 
 /// `POST .../reopen`: `{"reason"}`; back to work, the earlier answer stays in the history.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/reopen", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
+    request_body(content = ReasonInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Reopened; the case as it is now", body = CaseView),
+        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn reopen(
     state: web::Data<AppState>,
     op: Operator,
@@ -238,6 +312,12 @@ pub async fn reopen(
 }
 
 /// `POST .../close`.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/close", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Closed; the case as it is now", body = CaseView),
+        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn close(
     state: web::Data<AppState>,
     op: Operator,

@@ -14,12 +14,28 @@ use crate::domain::intake::IntakeInput;
 use crate::service::caller::Operator;
 use crate::service::cases::{CaseDetail, History};
 use crate::service::{self, intake, ServiceError};
+use crate::web::api::doc::Problem;
 use crate::web::extract::JsonBody;
 use crate::web::problem::ApiError;
 use crate::web::throttle::PublicCaller;
 use crate::web::AppState;
 
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(create, get, events))]
+pub struct Doc;
+
 /// `POST /api/v1/cases`.
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases",
+    params(("Idempotency-Key" = Option<String>, Header, description = "1 to 255 visible ASCII characters; a retry with the same key and body answers the first receipt")),
+    security((), ("bearer" = [])),
+    request_body(content = IntakeInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Received and routed", body = ReceiptView, headers(("Location" = String, description = "The case"))),
+        (status = 403, description = "channel or received_at sent without an operator's token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A concurrent request with the same Idempotency-Key failed; retry", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn create(
     state: web::Data<AppState>,
     caller: PublicCaller,
@@ -130,6 +146,11 @@ impl From<intake::Receipt> for ReceiptView {
 }
 
 /// `GET /api/v1/cases/{id}`: the whole case, for operators covering its team.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The case", body = CaseView),
+        (status = 403, description = "The case belongs to a team the operator is not in", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn get(state: web::Data<AppState>, op: Operator, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
     let id = crate::web::path_id(&path, "case")?;
     let settings = state.settings.clone();
@@ -141,6 +162,11 @@ pub async fn get(state: web::Data<AppState>, op: Operator, path: web::Path<Strin
 }
 
 /// `GET /api/v1/cases/{id}/events`: the whole history in order, with who acted.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/events", tag = "cases", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The history in order", body = crate::web::api::doc::Items<EventView>),
+        (status = 403, description = "The case belongs to a team the operator is not in", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn events(
     state: web::Data<AppState>,
     op: Operator,

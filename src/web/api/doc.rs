@@ -30,6 +30,13 @@ pub struct Problem {
     pub errors: Option<Vec<FieldProblem>>,
 }
 
+/// A list answer: `{"items": [...]}`.
+#[derive(serde::Serialize, ToSchema)]
+pub struct Items<T: ToSchema> {
+    /// The items.
+    pub items: Vec<T>,
+}
+
 /// One invalid field of a 422.
 #[derive(serde::Serialize, ToSchema)]
 pub struct FieldProblem {
@@ -136,7 +143,15 @@ pub fn problem(why: &str) -> RefOr<utoipa::openapi::Response> {
 /// The whole document, built once.
 pub static DOCUMENT: LazyLock<Document> = LazyLock::new(|| {
     let mut doc = Base::openapi();
-    let parts = [super::ops::Doc::openapi()];
+    let parts = [
+        super::ops::Doc::openapi(),
+        super::cases::Doc::openapi(),
+        super::actions::Doc::openapi(),
+        super::track::Doc::openapi(),
+        super::surveys::Doc::openapi(),
+        crate::web::citizen::track::Doc::openapi(),
+        crate::web::citizen::surveys::Doc::openapi(),
+    ];
     for part in parts {
         doc.merge(part);
     }
@@ -150,3 +165,41 @@ pub static DOCUMENT_JSON: LazyLock<String> = LazyLock::new(|| {
         .to_pretty_json()
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 });
+
+/// `GET /api-docs/openapi.json`: the document.
+pub async fn json() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type("application/json")
+        .body(DOCUMENT_JSON.as_str())
+}
+
+/// `GET /api-docs`: the page's files are named relative to the folder.
+pub async fn folder() -> actix_web::HttpResponse {
+    actix_web::HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/api-docs/"))
+        .finish()
+}
+
+/// The docs page's settings: no validator badge, which would load from another host.
+static PAGE: LazyLock<std::sync::Arc<utoipa_swagger_ui::Config<'static>>> = LazyLock::new(|| {
+    std::sync::Arc::new(
+        utoipa_swagger_ui::Config::new(["/api-docs/openapi.json"])
+            .validator_url("none")
+            .try_it_out_enabled(true),
+    )
+});
+
+/// `GET /api-docs/{file}`: the docs page (Swagger UI) and its files, from the binary.
+pub async fn page(
+    file: actix_web::web::Path<String>,
+) -> Result<actix_web::HttpResponse, crate::web::problem::ApiError> {
+    match utoipa_swagger_ui::serve(&file, PAGE.clone()) {
+        Ok(Some(f)) => Ok(actix_web::HttpResponse::Ok()
+            .content_type(f.content_type)
+            .body(f.bytes.into_owned())),
+        Ok(None) => Err(crate::web::problem::ApiError::NotFound(format!(
+            "no file \"{file}\" in the docs page"
+        ))),
+        Err(e) => Err(crate::web::problem::ApiError::Internal(e.to_string())),
+    }
+}

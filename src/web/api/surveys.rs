@@ -13,10 +13,16 @@ use crate::service::caller::Operator;
 use crate::service::surveys::{self, Answer, LinkState};
 use crate::service::ServiceError;
 use crate::store::surveys::FollowUp;
+use crate::web::api::doc::Problem;
 use crate::web::extract::JsonBody;
 use crate::web::problem::ApiError;
 use crate::web::throttle::PublicCaller;
 use crate::web::{items, path_id, AppState};
+
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(show, answer, phone, worklist, list, follow_ups, follow_up_done))]
+pub struct Doc;
 
 /// Two scores and a comment.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -71,6 +77,13 @@ pub struct SurveyLinkView {
 }
 
 /// `GET /api/v1/surveys/{token}`: opening it records nothing (mail scanners open links).
+#[utoipa::path(get, path = "/api/v1/surveys/{token}", tag = "surveys", params(("token" = String, Path, description = "The token from the survey email")),
+    responses(
+        (status = 200, description = "The survey the link opens", body = SurveyLinkView),
+        (status = 404, description = "No survey for this link", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The link has expired", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn show(
     state: web::Data<AppState>,
     _limit: PublicCaller,
@@ -110,6 +123,15 @@ pub struct Answered {
 }
 
 /// `POST /api/v1/surveys/{token}`: 201; again 409; expired 410; unknown 404.
+#[utoipa::path(post, path = "/api/v1/surveys/{token}", tag = "surveys", params(("token" = String, Path, description = "The token from the survey email")),
+    request_body(content = AnswerInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Recorded", body = Answered),
+        (status = 404, description = "No survey for this link", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already answered", body = Problem, content_type = "application/problem+json"),
+        (status = 410, description = "The link has expired", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn answer(
     state: web::Data<AppState>,
     _limit: PublicCaller,
@@ -131,6 +153,13 @@ pub async fn answer(
 
 /// `POST /api/v1/cases/{id}/survey`: a phone answer taken by a happy-call
 /// operator, for any resolved or closed case (in the sample or not).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/survey", tag = "surveys", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
+    request_body(content = AnswerInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Recorded", body = Answered),
+        (status = 403, description = "Phone answers are recorded by happy-call operators", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case is not resolved, or the survey was already answered", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn phone(
     state: web::Data<AppState>,
     op: Operator,
@@ -188,6 +217,11 @@ pub struct CallView {
 
 /// `GET /api/v1/happy-calls`: resolved cases in the sample to phone: no email,
 /// or the link expired unanswered.
+#[utoipa::path(get, path = "/api/v1/happy-calls", tag = "surveys", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The calls to make", body = crate::web::api::doc::Items<CallView>),
+        (status = 403, description = "For happy-call operators, managers and admins", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn worklist(state: web::Data<AppState>, op: Operator) -> Result<HttpResponse, ApiError> {
     let list = state.db.read(move |c| surveys::worklist(c, &op)).await?;
     let settings = &state.settings;
@@ -250,6 +284,11 @@ pub struct SurveyView {
 }
 
 /// `GET /api/v1/surveys`: answered surveys, newest first (managers and agents: their teams).
+#[utoipa::path(get, path = "/api/v1/surveys", tag = "surveys", params(SurveyQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Answered surveys, newest first", body = crate::web::api::doc::Items<SurveyView>),
+        (status = 403, description = "Survey answers are read by the teams and their managers", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn list(
     state: web::Data<AppState>,
     op: Operator,
@@ -339,6 +378,11 @@ fn follow_up_view(settings: &Settings, f: FollowUp, receipt_no: Option<String>) 
 }
 
 /// `GET /api/v1/follow-ups`: for managers of the team (and admins).
+#[utoipa::path(get, path = "/api/v1/follow-ups", tag = "surveys", params(FollowUpQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Follow-ups", body = crate::web::api::doc::Items<FollowUpView>),
+        (status = 403, description = "For managers and admins", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn follow_ups(
     state: web::Data<AppState>,
     op: Operator,
@@ -368,6 +412,13 @@ pub struct DoneInput {
 }
 
 /// `POST /api/v1/follow-ups/{id}/done`.
+#[utoipa::path(post, path = "/api/v1/follow-ups/{id}/done", tag = "surveys", params(("id" = String, Path, description = "The follow-up's id")), security(("bearer" = [])),
+    request_body(content = DoneInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Done", body = FollowUpView),
+        (status = 403, description = "For managers of the team and admins", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already done", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn follow_up_done(
     state: web::Data<AppState>,
     op: Operator,

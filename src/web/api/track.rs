@@ -9,10 +9,16 @@ use utoipa::ToSchema;
 use crate::config::Settings;
 use crate::db::types::utc;
 use crate::service::tracking::{self, public_fields, PublicCase};
+use crate::web::api::doc::Problem;
 use crate::web::extract::{JsonBody, OptionalJson};
 use crate::web::problem::ApiError;
 use crate::web::throttle::PublicCaller;
 use crate::web::AppState;
+
+/// This resource's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(show, withdraw, re_review))]
+pub struct Doc;
 
 /// The `X-Access-Token` header, trimmed; blank counts as absent.
 pub fn access_token(req: &HttpRequest) -> Option<String> {
@@ -128,6 +134,12 @@ impl TrackView {
 }
 
 /// `GET /api/v1/track/{receipt_no}`.
+#[utoipa::path(get, path = "/api/v1/track/{receipt_no}", tag = "tracking", params(("receipt_no" = String, Path, description = "The receipt number"), ("X-Access-Token" = Option<String>, Header, description = "The access token from the receipt")),
+    responses(
+        (status = 200, description = "The citizen's view of the case", body = TrackView),
+        (status = 404, description = "No case with that receipt number and access token", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn show(
     state: web::Data<AppState>,
     _limit: PublicCaller,
@@ -153,6 +165,14 @@ pub struct ReasonInput {
 }
 
 /// `POST /api/v1/track/{receipt_no}/withdraw`: an open case only (409 otherwise).
+#[utoipa::path(post, path = "/api/v1/track/{receipt_no}/withdraw", tag = "tracking", params(("receipt_no" = String, Path, description = "The receipt number"), ("X-Access-Token" = Option<String>, Header, description = "The access token from the receipt")),
+    request_body(content = Option<ReasonInput>, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Withdrawn", body = TrackView),
+        (status = 404, description = "No case with that receipt number and access token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The case is no longer open", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn withdraw(
     state: web::Data<AppState>,
     _limit: PublicCaller,
@@ -173,6 +193,14 @@ pub async fn withdraw(
 
 /// `POST /api/v1/track/{receipt_no}/re-review`: `{"reason"}`; a rejected
 /// proposal goes back to its team, within 15 days of the decision.
+#[utoipa::path(post, path = "/api/v1/track/{receipt_no}/re-review", tag = "tracking", params(("receipt_no" = String, Path, description = "The receipt number"), ("X-Access-Token" = Option<String>, Header, description = "The access token from the receipt")),
+    request_body(content = ReasonInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Back with the team for a re-review", body = TrackView),
+        (status = 404, description = "No case with that receipt number and access token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not a rejected proposal, or more than 15 days after the decision", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ))]
 pub async fn re_review(
     state: web::Data<AppState>,
     _limit: PublicCaller,

@@ -138,6 +138,15 @@ async fn link(state: &web::Data<AppState>, token: String) -> Result<SurveyLink, 
 }
 
 /// `GET /s/{token}`.
+#[utoipa::path(get, path = "/s/{token}", tag = "citizen pages", params(("token" = String, Path, description = "The token from the survey email"), ("lang" = Option<String>, Query, description = "`ko` or `en`; else the browser language")),
+    responses(
+        (status = 200, description = "The survey form, or that it was answered", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 400, description = "A malformed query", body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The page saying the link is unknown", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 410, description = "The page saying the link expired", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 429, description = "Too many requests from this address", body = crate::web::api::doc::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "The database is unavailable", body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn show(
     state: web::Data<AppState>,
     _limit: PublicCaller,
@@ -153,15 +162,37 @@ pub async fn show(
     }
 }
 
+/// The survey pages' part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(show, submit))]
+pub struct Doc;
+
 /// The form as posted.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct Form {
+    /// 1 to 5.
     process_score: Option<String>,
+    /// 1 to 5.
     result_score: Option<String>,
+    /// Anything else.
     comment: Option<String>,
 }
 
 /// `POST /s/{token}` (form-urlencoded): records and thanks.
+#[utoipa::path(post, path = "/s/{token}", tag = "citizen pages", params(("token" = String, Path, description = "The token from the survey email"), ("lang" = Option<String>, Query, description = "`ko` or `en`; else the browser language")),
+    request_body(content = Form, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 200, description = "Thanks", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 400, description = "The form could not be read", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 404, description = "The link is unknown", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 408, description = "The body did not arrive in time", body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already answered", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 410, description = "The link expired", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 413, description = "The body is too large", body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The form again, asking for both scores", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 429, description = "Too many requests from this address", body = crate::web::api::doc::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "The database is unavailable", body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn submit(
     state: web::Data<AppState>,
     _limit: PublicCaller,

@@ -25,10 +25,18 @@ struct TrackPage<'a> {
     not_found: &'a str,
 }
 
+/// The tracking page's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(page))]
+pub struct Doc;
+
 /// `?token=&lang=` of the HTML tracking page.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// The access token from the receipt email.
     token: Option<String>,
+    /// `ko` or `en`; else the browser language.
     lang: Option<String>,
 }
 
@@ -92,6 +100,15 @@ fn step_text(en: bool, e: &Value) -> String {
 
 /// `GET /track/{receipt_no}?token=`: the citizen's tracking page, linked from
 /// the receipt email (the same facts as the JSON view; 404 page otherwise).
+#[utoipa::path(get, path = "/track/{receipt_no}", tag = "citizen pages",
+    params(("receipt_no" = String, Path, description = "The receipt number"), PageQuery),
+    responses(
+        (status = 200, description = "The tracking page", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 400, description = "A malformed query", body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The page saying no case matches", body = String, content_type = "text/html; charset=utf-8"),
+        (status = 429, description = "Too many requests from this address", body = crate::web::api::doc::Problem, content_type = "application/problem+json", headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 503, description = "The database is unavailable", body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn page(
     state: web::Data<AppState>,
     _limit: PublicCaller,
