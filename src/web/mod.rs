@@ -42,7 +42,7 @@ pub fn path_id(raw: &str, what: &str) -> Result<crate::db::types::Id, problem::A
 }
 
 /// A 201 with `Location` and the created resource.
-pub fn created(location: String, body: serde_json::Value) -> actix_web::HttpResponse {
+pub fn created(location: String, body: impl serde::Serialize) -> actix_web::HttpResponse {
     actix_web::HttpResponse::Created()
         .insert_header((actix_web::http::header::LOCATION, location))
         .json(body)

@@ -5,8 +5,8 @@ use actix_web::web;
 use super::hygiene::at;
 
 use super::api::{
-    actions, cases, categories, config, holidays, operators, ops, outbox, queue, rules, stats, surveys, targets, teams,
-    tokens, track,
+    actions, cases, categories, holidays, operators, ops, outbox, queue, rules, stats, surveys, targets, teams, tokens,
+    track,
 };
 use super::citizen;
 use super::extract;
@@ -46,25 +46,25 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(at("/teams").get(teams::list).post(teams::create).done())
                 .service(
                     at("/teams/{id}")
-                        .get(config::get::<teams::Teams>)
-                        .patch(config::update::<teams::Teams>)
-                        .delete(config::deactivate::<teams::Teams>)
+                        .get(teams::get)
+                        .patch(teams::update)
+                        .delete(teams::deactivate)
                         .done(),
                 )
                 .service(at("/categories").get(categories::list).post(categories::create).done())
                 .service(
                     at("/categories/{id}")
-                        .get(config::get::<categories::Categories>)
-                        .patch(config::update::<categories::Categories>)
-                        .delete(config::deactivate::<categories::Categories>)
+                        .get(categories::get)
+                        .patch(categories::update)
+                        .delete(categories::deactivate)
                         .done(),
                 )
                 .service(at("/routing-rules").get(rules::list).post(rules::create).done())
                 .service(
                     at("/routing-rules/{id}")
-                        .get(config::get::<rules::Rules>)
-                        .patch(config::update::<rules::Rules>)
-                        .delete(config::deactivate::<rules::Rules>)
+                        .get(rules::get)
+                        .patch(rules::update)
+                        .delete(rules::deactivate)
                         .done(),
                 )
                 .service(at("/holidays").get(holidays::list).post(holidays::create).done())
@@ -77,9 +77,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(at("/operators").get(operators::list).post(operators::create).done())
                 .service(
                     at("/operators/{id}")
-                        .get(config::get::<operators::Operators>)
-                        .patch(config::update::<operators::Operators>)
-                        .delete(config::deactivate::<operators::Operators>)
+                        .get(operators::get)
+                        .patch(operators::update)
+                        .delete(operators::deactivate)
                         .done(),
                 )
                 .service(at("/tokens").get(tokens::list).post(tokens::create).done())

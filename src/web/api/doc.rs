@@ -136,7 +136,15 @@ pub fn problem(why: &str) -> RefOr<utoipa::openapi::Response> {
 /// The whole document, built once.
 pub static DOCUMENT: LazyLock<Document> = LazyLock::new(|| {
     let mut doc = Base::openapi();
-    let parts = [super::ops::Doc::openapi()];
+    let parts = [
+        super::ops::Doc::openapi(),
+        super::teams::Doc::openapi(),
+        super::categories::Doc::openapi(),
+        super::rules::Doc::openapi(),
+        super::operators::Doc::openapi(),
+        super::tokens::Doc::openapi(),
+        super::targets::Doc::openapi(),
+    ];
     for part in parts {
         doc.merge(part);
     }
