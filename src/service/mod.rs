@@ -7,6 +7,7 @@ pub mod casework;
 pub mod due_dates;
 pub mod holidays;
 pub mod intake;
+pub mod outbox;
 pub mod scorecards;
 pub mod settings;
 pub mod surveys;

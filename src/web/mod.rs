@@ -47,3 +47,15 @@ pub fn created(location: String, body: impl serde::Serialize) -> actix_web::Http
         .insert_header((actix_web::http::header::LOCATION, location))
         .json(body)
 }
+
+/// A use case's invalid input that came from the query string: a 400 with
+/// the messages, as for any other malformed parameter, rather than a 422.
+pub fn query_problem(e: crate::service::ServiceError) -> problem::ApiError {
+    match e {
+        crate::service::ServiceError::Invalid(errors) => {
+            let said: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+            problem::ApiError::BadRequest(said.join("; "))
+        }
+        other => other.into(),
+    }
+}

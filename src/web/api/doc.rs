@@ -144,6 +144,8 @@ pub static DOCUMENT: LazyLock<Document> = LazyLock::new(|| {
         super::operators::Doc::openapi(),
         super::tokens::Doc::openapi(),
         super::targets::Doc::openapi(),
+        super::holidays::Doc::openapi(),
+        super::outbox::Doc::openapi(),
     ];
     for part in parts {
         doc.merge(part);
