@@ -8,6 +8,7 @@ pub mod due_dates;
 pub mod holidays;
 pub mod intake;
 pub mod outbox;
+pub mod queue;
 pub mod scorecards;
 pub mod settings;
 pub mod surveys;
