@@ -8,10 +8,10 @@ use crate::credentials::{hash_password, new_password, new_token, token_hash};
 use crate::db::types::{now, Id};
 use crate::db::{Conn, Db};
 use crate::service;
+use crate::service::settings::tokens::TOKEN_PREFIX;
 use crate::store::{
     self, categories::Category, operators::Operator, rules::RoutingRule, teams::Team, tokens::ApiToken,
 };
-use crate::web::api::tokens::TOKEN_PREFIX;
 
 /// The bootstrap admin's credentials, to print once.
 #[derive(Debug)]

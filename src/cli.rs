@@ -9,8 +9,8 @@ use crate::credentials::{hash_password, new_password, new_token, token_hash};
 use crate::db::types::{now, Id};
 use crate::db::Db;
 use crate::domain::catalog::{Role, PASSWORD_MIN};
+use crate::service::settings::tokens::TOKEN_PREFIX;
 use crate::store::{self, operators::Operator, tokens::ApiToken};
-use crate::web::api::tokens::TOKEN_PREFIX;
 
 /// civicdesk: grievances and proposals, business-day deadlines, happy calls.
 #[derive(Debug, Parser)]

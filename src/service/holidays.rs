@@ -8,11 +8,13 @@ use std::ops::RangeInclusive;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
+use super::caller::Operator;
 use super::due_dates;
 use super::ServiceError;
 use crate::config::Settings;
 use crate::db::Conn;
 use crate::domain::holidays::{holidays_of_year, FIRST_YEAR, LAST_YEAR, RULES_VERSION};
+use crate::domain::validation::Errors;
 use crate::store::{
     self,
     holidays::{Holiday, ADMIN, LAW},
@@ -117,21 +119,113 @@ pub fn needs_rules(c: &mut Conn, year: i32) -> diesel::QueryResult<bool> {
     Ok(!applied.contains(&(year, RULES_VERSION)))
 }
 
+/// The fields an admin sends for a holiday; absent ones are left as they are.
+#[derive(Debug, Default)]
+pub struct HolidayEdit {
+    /// The day: required to create one; when changing one, it may only repeat the key.
+    pub date: Option<NaiveDate>,
+    /// Its name.
+    pub name: Option<String>,
+    /// Whether it counts (a new one does unless told otherwise).
+    pub active: Option<bool>,
+}
+
+/// The holidays of one year, or all, when they can be read as kept: `None`
+/// when the year still needs its rules applied, which takes the writer.
+pub fn kept(c: &mut Conn, _op: &Operator, year: Option<i32>) -> Result<Option<Vec<Holiday>>, ServiceError> {
+    if let Some(y) = year {
+        if needs_rules(c, y)? {
+            return Ok(None);
+        }
+    }
+    Ok(Some(store::holidays::list(c, year)?))
+}
+
 /// The holidays of one year (its rules applied first if it never had them), or all.
 pub fn list(
     c: &mut Conn,
     settings: &Settings,
+    _op: &Operator,
     year: Option<i32>,
     now: DateTime<Utc>,
-) -> diesel::QueryResult<Vec<Holiday>> {
+) -> Result<Vec<Holiday>, ServiceError> {
     if let Some(y) = year {
         apply_rules(c, settings, y..=y, now)?;
     }
-    store::holidays::list(c, year)
+    Ok(store::holidays::list(c, year)?)
 }
 
-/// An admin's new holiday (an early election, a temporary holiday).
-pub fn add(
+/// An admin's new holiday (an early election, a temporary holiday); a
+/// conflict when the date already has one. Open cases whose deadline runs
+/// over it get their due date moved.
+pub fn create(
+    c: &mut Conn,
+    settings: &Settings,
+    op: &Operator,
+    input: HolidayEdit,
+    now: DateTime<Utc>,
+) -> Result<Holiday, ServiceError> {
+    op.require_admin()?;
+    let mut e = Errors::default();
+    if input.date.is_none() {
+        e.add("date", "is required (YYYY-MM-DD)");
+    }
+    let name = e.required_line("name", input.name.as_deref(), 100);
+    e.finish(()).map_err(ServiceError::Invalid)?;
+    let (Some(date), Some(name)) = (input.date, name) else {
+        return Err(ServiceError::field("body", "is incomplete"));
+    };
+    add(c, settings, date, name, input.active.unwrap_or(true), now)
+}
+
+/// An admin's change to the holiday on `date` (as the client wrote it,
+/// `YYYY-MM-DD`); the date itself is the key and cannot change.
+pub fn change(
+    c: &mut Conn,
+    settings: &Settings,
+    op: &Operator,
+    date: &str,
+    input: HolidayEdit,
+    now: DateTime<Utc>,
+) -> Result<Holiday, ServiceError> {
+    op.require_admin()?;
+    let date = date_of(date)?;
+    if input.date.is_some_and(|d| d != date) {
+        return Err(ServiceError::field(
+            "date",
+            "is the key and cannot change; deactivate this one and create another",
+        ));
+    }
+    let mut e = Errors::default();
+    let name = match input.name {
+        Some(n) => e.required_line("name", Some(&n), 100),
+        None => None,
+    };
+    e.finish(()).map_err(ServiceError::Invalid)?;
+    amend(c, settings, date, name, input.active, now)
+}
+
+/// The holiday on `date` no longer counts: a business day again (admin).
+pub fn deactivate(
+    c: &mut Conn,
+    settings: &Settings,
+    op: &Operator,
+    date: &str,
+    now: DateTime<Utc>,
+) -> Result<Holiday, ServiceError> {
+    op.require_admin()?;
+    let date = date_of(date)?;
+    amend(c, settings, date, None, Some(false), now)
+}
+
+/// The day a client named; a malformed one has no holiday.
+fn date_of(raw: &str) -> Result<NaiveDate, ServiceError> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map_err(|_| ServiceError::NotFound(format!("no holiday on \"{raw}\" (dates are YYYY-MM-DD)")))
+}
+
+/// Adds an admin's holiday and moves the due dates it touches.
+fn add(
     c: &mut Conn,
     settings: &Settings,
     date: NaiveDate,
@@ -164,9 +258,9 @@ pub fn add(
     Ok(h)
 }
 
-/// An admin's change to a holiday's name or whether it counts; from then on
-/// the row is the admin's and the rules leave it as it is.
-pub fn change(
+/// Changes a holiday's name or whether it counts; from then on the row is
+/// the admin's and the rules leave it as it is.
+fn amend(
     c: &mut Conn,
     settings: &Settings,
     date: NaiveDate,

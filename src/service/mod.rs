@@ -7,8 +7,11 @@ pub mod casework;
 pub mod due_dates;
 pub mod holidays;
 pub mod intake;
+pub mod outbox;
 pub mod published;
+pub mod queue;
 pub mod scorecards;
+pub mod settings;
 pub mod surveys;
 pub mod tracking;
 

@@ -42,8 +42,20 @@ pub fn path_id(raw: &str, what: &str) -> Result<crate::db::types::Id, problem::A
 }
 
 /// A 201 with `Location` and the created resource.
-pub fn created(location: String, body: serde_json::Value) -> actix_web::HttpResponse {
+pub fn created(location: String, body: impl serde::Serialize) -> actix_web::HttpResponse {
     actix_web::HttpResponse::Created()
         .insert_header((actix_web::http::header::LOCATION, location))
         .json(body)
+}
+
+/// A use case's invalid input that came from the query string: a 400 with
+/// the messages, as for any other malformed parameter, rather than a 422.
+pub fn query_problem(e: crate::service::ServiceError) -> problem::ApiError {
+    match e {
+        crate::service::ServiceError::Invalid(errors) => {
+            let said: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+            problem::ApiError::BadRequest(said.join("; "))
+        }
+        other => other.into(),
+    }
 }

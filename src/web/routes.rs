@@ -5,8 +5,8 @@ use actix_web::web;
 use super::hygiene::at;
 
 use super::api::{
-    actions, cases, categories, config, doc, holidays, operators, ops, outbox, queue, rules, stats, surveys, targets,
-    teams, tokens, track,
+    actions, cases, categories, doc, holidays, operators, ops, outbox, queue, rules, stats, surveys, targets, teams,
+    tokens, track,
 };
 use super::citizen;
 use super::extract;
@@ -47,9 +47,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(at("/api/v1/teams").get(teams::list).post(teams::create).done())
         .service(
             at("/api/v1/teams/{id}")
-                .get(config::get::<teams::Teams>)
-                .patch(config::update::<teams::Teams>)
-                .delete(config::deactivate::<teams::Teams>)
+                .get(teams::get)
+                .patch(teams::update)
+                .delete(teams::deactivate)
                 .done(),
         )
         .service(
@@ -60,17 +60,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(
             at("/api/v1/categories/{id}")
-                .get(config::get::<categories::Categories>)
-                .patch(config::update::<categories::Categories>)
-                .delete(config::deactivate::<categories::Categories>)
+                .get(categories::get)
+                .patch(categories::update)
+                .delete(categories::deactivate)
                 .done(),
         )
         .service(at("/api/v1/routing-rules").get(rules::list).post(rules::create).done())
         .service(
             at("/api/v1/routing-rules/{id}")
-                .get(config::get::<rules::Rules>)
-                .patch(config::update::<rules::Rules>)
-                .delete(config::deactivate::<rules::Rules>)
+                .get(rules::get)
+                .patch(rules::update)
+                .delete(rules::deactivate)
                 .done(),
         )
         .service(at("/api/v1/holidays").get(holidays::list).post(holidays::create).done())
@@ -88,9 +88,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(
             at("/api/v1/operators/{id}")
-                .get(config::get::<operators::Operators>)
-                .patch(config::update::<operators::Operators>)
-                .delete(config::deactivate::<operators::Operators>)
+                .get(operators::get)
+                .patch(operators::update)
+                .delete(operators::deactivate)
                 .done(),
         )
         .service(at("/api/v1/tokens").get(tokens::list).post(tokens::create).done())
@@ -120,7 +120,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .default_service(web::to(ops::not_found));
 }
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;

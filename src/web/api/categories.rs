@@ -1,234 +1,223 @@
-//! `/api/v1/categories`: list (any operator), create, update, deactivate (admin).
+//! `/api/v1/categories`: list and read (any operator), create, change and
+//! deactivate (admin); use cases in `service::settings::categories`.
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use crate::db::types::{now, Id};
-use crate::db::Conn;
-use crate::domain::case::Kind;
-use crate::domain::catalog::is_code;
-use crate::domain::deadline::{Deadline, DeadlineUnit};
-use crate::domain::validation::Errors;
 use crate::service::caller::Operator;
+use crate::service::settings::categories::{self, CategoryChange, DeadlineChange};
 use crate::store::{self, categories::Category};
-use crate::web::api::config::Resource;
 use crate::web::extract::{nullable, JsonBody};
 use crate::web::problem::ApiError;
-use crate::web::{created, items, AppState};
+use crate::web::{created, AppState};
+
+/// The categories' part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, create, get, update, deactivate))]
+pub struct Doc;
 
 /// A deadline as sent.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlineInput {
+    /// How many units, e.g. 7.
     amount: Option<i64>,
+    /// `hours` (working hours), `days` (business days) or `months`.
     unit: Option<String>,
 }
 
-/// Fields a client may send; absent ones are left as they are.
-#[derive(Debug, Default, Deserialize)]
+/// Fields a client may send; absent ones are left as they are, `null` clears a nullable one.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryInput {
+    /// URL-safe code, unique, e.g. `road-pothole`; required to create one.
     code: Option<String>,
+    /// Korean name; required to create one.
     name: Option<String>,
+    /// English name.
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
     name_en: Option<Option<String>>,
+    /// `grievance` or `proposal`; required to create one.
     kind: Option<String>,
+    /// The team its cases go to when no routing rule matches.
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
     default_team_id: Option<Option<String>>,
+    /// The deadline its cases get; required to create one.
     deadline: Option<DeadlineInput>,
+    /// Words that classify a case into it.
     keywords: Option<Vec<String>>,
+    /// What it covers.
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
     description: Option<Option<String>>,
+    /// Whether it takes new cases.
     active: Option<bool>,
 }
 
-fn view(c: &Category) -> Value {
-    json!({
-        "id": c.id, "code": c.code, "name": c.name, "name_en": c.name_en, "kind": c.kind,
-        "default_team_id": c.default_team_id,
-        "deadline": {"amount": c.deadline_amount, "unit": c.deadline_unit},
-        "keywords": store::keywords_from_text(&c.keywords),
-        "description": c.description, "active": c.active,
-    })
+impl From<CategoryInput> for CategoryChange {
+    fn from(i: CategoryInput) -> Self {
+        CategoryChange {
+            code: i.code,
+            name: i.name,
+            name_en: i.name_en,
+            kind: i.kind,
+            default_team_id: i.default_team_id,
+            deadline: i.deadline.map(|d| DeadlineChange {
+                amount: d.amount,
+                unit: d.unit,
+            }),
+            keywords: i.keywords,
+            description: i.description,
+            active: i.active,
+        }
+    }
 }
 
-/// Checks a keyword list: at most 100 non-blank words of at most 50 characters.
-pub fn keywords(e: &mut Errors, field: &str, words: Vec<String>) -> Vec<String> {
-    if words.len() > 100 {
-        e.add(field, "at most 100 keywords");
-    }
-    let mut out = Vec::new();
-    for (i, w) in words.iter().enumerate() {
-        if let Some(w) = e.required_text(&format!("{field}[{i}]"), Some(w), 50) {
-            out.push(w);
-        }
-    }
-    out
+/// A category's deadline.
+#[derive(Serialize, ToSchema)]
+pub struct CategoryDeadline {
+    /// How many units.
+    pub amount: i32,
+    /// `hours`, `days` or `months`.
+    pub unit: String,
 }
 
-fn apply(c: &mut Conn, cat: &mut Category, input: CategoryInput, new: bool) -> Result<(), ApiError> {
-    let mut e = Errors::default();
-    if let Some(code) = input.code.as_deref().or(new.then_some("")) {
-        match e.required_text("code", Some(code), 64) {
-            Some(code) if is_code(&code) => cat.code = code,
-            Some(_) => e.add(
-                "code",
-                "use lowercase letters, digits, - and _ (URL-safe), starting with a letter or digit",
-            ),
-            None => {}
-        }
-    }
-    if let Some(name) = input.name.as_deref().or(new.then_some("")) {
-        if let Some(n) = e.required_line("name", Some(name), 100) {
-            cat.name = n;
-        }
-    }
-    if let Some(v) = input.name_en {
-        cat.name_en = e.optional_text("name_en", v.as_deref(), 100);
-    }
-    if new && input.kind.is_none() {
-        e.add("kind", format!("is required: one of {}", Kind::names()));
-    }
-    if let Some(k) = e.one_of("kind", input.kind.as_deref(), Kind::parse, &Kind::names()) {
-        cat.kind = k.as_str().into();
-    }
-    if let Some(team) = input.default_team_id {
-        cat.default_team_id = match team {
-            None => None,
-            Some(raw) => match Id::parse(&raw) {
-                Some(id) if store::teams::find(c, &id)?.is_some() => Some(id),
-                _ => {
-                    e.add("default_team_id", format!("no team with id \"{raw}\""));
-                    None
-                }
+/// A category.
+#[derive(Serialize, ToSchema)]
+pub struct CategoryView {
+    /// Id.
+    pub id: String,
+    /// URL-safe code.
+    pub code: String,
+    /// Korean name.
+    pub name: String,
+    /// English name.
+    pub name_en: Option<String>,
+    /// `grievance` or `proposal`.
+    pub kind: String,
+    /// The team its cases go to when no routing rule matches.
+    pub default_team_id: Option<String>,
+    /// The deadline its cases get.
+    pub deadline: CategoryDeadline,
+    /// Words that classify a case into it.
+    pub keywords: Vec<String>,
+    /// What it covers.
+    pub description: Option<String>,
+    /// Whether it takes new cases.
+    pub active: bool,
+}
+
+impl From<Category> for CategoryView {
+    fn from(c: Category) -> Self {
+        CategoryView {
+            id: c.id.to_string(),
+            keywords: store::keywords_from_text(&c.keywords),
+            code: c.code,
+            name: c.name,
+            name_en: c.name_en,
+            kind: c.kind,
+            default_team_id: c.default_team_id.map(|t| t.to_string()),
+            deadline: CategoryDeadline {
+                amount: c.deadline_amount,
+                unit: c.deadline_unit,
             },
-        };
-    }
-    match input.deadline {
-        Some(d) => {
-            let unit = if d.unit.is_none() {
-                e.add("deadline.unit", "is required: one of hours, days, months");
-                None
-            } else {
-                e.one_of(
-                    "deadline.unit",
-                    d.unit.as_deref(),
-                    DeadlineUnit::parse,
-                    "hours, days, months",
-                )
-            };
-            match (d.amount, unit) {
-                (None, _) => e.add("deadline.amount", "is required"),
-                (Some(amount), Some(unit)) => match Deadline::new(u32::try_from(amount).unwrap_or(0), unit) {
-                    Ok(d) => {
-                        cat.deadline_amount = d.amount as i32;
-                        cat.deadline_unit = d.unit.as_str().into();
-                    }
-                    Err(m) => e.add("deadline.amount", m),
-                },
-                _ => {}
-            }
+            description: c.description,
+            active: c.active,
         }
-        None if new => e.add("deadline", "is required: {\"amount\": 7, \"unit\": \"days\"}"),
-        None => {}
     }
-    if let Some(words) = input.keywords {
-        cat.keywords = store::keywords_to_text(&keywords(&mut e, "keywords", words));
-    }
-    if let Some(v) = input.description {
-        cat.description = e.optional_text("description", v.as_deref(), 2000);
-    }
-    if let Some(a) = input.active {
-        cat.active = a;
-    }
-    e.finish(()).map_err(ApiError::Validation)
 }
 
-fn save(c: &mut Conn, cat: &Category, new: bool) -> Result<(), ApiError> {
-    let r = if new {
-        store::categories::insert(c, cat)
-    } else {
-        store::categories::update(c, cat)
-    };
-    r.map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict(_) => ApiError::Conflict(format!("a category with code \"{}\" already exists", cat.code)),
-        other => other,
-    })
+/// `{"items": [...]}`.
+#[derive(Serialize, ToSchema)]
+pub struct CategoryList {
+    /// Every category, active or not.
+    pub items: Vec<CategoryView>,
 }
 
 /// `GET /api/v1/categories`.
-pub async fn list(state: web::Data<AppState>, _op: Operator) -> Result<HttpResponse, ApiError> {
-    let all = state
-        .db
-        .read(|c| store::categories::list(c).map_err(ApiError::from))
-        .await?;
-    Ok(HttpResponse::Ok().json(items(all.iter().map(view).collect())))
+#[utoipa::path(get, path = "/api/v1/categories", tag = "categories", security(("bearer" = [])),
+    responses((status = 200, description = "Every category, active or not", body = CategoryList)))]
+pub async fn list(state: web::Data<AppState>, op: Operator) -> Result<HttpResponse, ApiError> {
+    let all = state.db.read(move |c| categories::list(c, &op)).await?;
+    Ok(HttpResponse::Ok().json(CategoryList {
+        items: all.into_iter().map(CategoryView::from).collect(),
+    }))
 }
 
 /// `POST /api/v1/categories`.
+#[utoipa::path(post, path = "/api/v1/categories", tag = "categories", security(("bearer" = [])),
+    request_body(content = CategoryInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = CategoryView,
+            headers(("Location" = String, description = "The new category's path"))),
+        (status = 403, description = "Only an admin creates categories",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A category with this code already exists",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn create(
     state: web::Data<AppState>,
     op: Operator,
     body: JsonBody<CategoryInput>,
 ) -> Result<HttpResponse, ApiError> {
-    op.require_admin()?;
-    let input = body.into_inner();
-    let cat = state
-        .db
-        .write(move |c| {
-            let at = now().naive_utc();
-            let mut cat = Category {
-                id: Id::new(),
-                code: String::new(),
-                name: String::new(),
-                name_en: None,
-                kind: String::new(),
-                default_team_id: None,
-                deadline_amount: 0,
-                deadline_unit: String::new(),
-                keywords: "[]".into(),
-                description: None,
-                active: true,
-                created_at: at,
-                updated_at: at,
-            };
-            apply(c, &mut cat, input, true)?;
-            save(c, &cat, true)?;
-            Ok::<_, ApiError>(cat)
-        })
-        .await?;
-    Ok(created(format!("/api/v1/categories/{}", cat.id), view(&cat)))
+    let input = CategoryChange::from(body.into_inner());
+    let cat = state.db.write(move |c| categories::create(c, &op, input)).await?;
+    Ok(created(
+        format!("/api/v1/categories/{}", cat.id),
+        CategoryView::from(cat),
+    ))
 }
 
-fn change(c: &mut Conn, id: &Id, input: CategoryInput) -> Result<Category, ApiError> {
-    let mut cat = store::categories::find(c, id)?.ok_or_else(|| ApiError::not_found("category", id.as_str()))?;
-    apply(c, &mut cat, input, false)?;
-    cat.updated_at = now().naive_utc();
-    save(c, &cat, false)?;
-    Ok(cat)
+/// `GET /api/v1/categories/{id}`.
+#[utoipa::path(get, path = "/api/v1/categories/{id}", tag = "categories",
+    params(("id" = String, Path, description = "The category's id")), security(("bearer" = [])),
+    responses((status = 200, description = "The category", body = CategoryView)))]
+pub async fn get(state: web::Data<AppState>, op: Operator, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let cat = state.db.read(move |c| categories::show(c, &op, &id)).await?;
+    Ok(HttpResponse::Ok().json(CategoryView::from(cat)))
 }
 
-/// Categories as a configuration resource.
-pub struct Categories;
+/// `PATCH /api/v1/categories/{id}`.
+#[utoipa::path(patch, path = "/api/v1/categories/{id}", tag = "categories",
+    params(("id" = String, Path, description = "The category's id")), security(("bearer" = [])),
+    request_body(content = CategoryInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The category as changed", body = CategoryView),
+        (status = 403, description = "Only an admin changes categories",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another category has this code",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update(
+    state: web::Data<AppState>,
+    op: Operator,
+    path: web::Path<String>,
+    body: JsonBody<CategoryInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let input = CategoryChange::from(body.into_inner());
+    let cat = state.db.write(move |c| categories::change(c, &op, &id, input)).await?;
+    Ok(HttpResponse::Ok().json(CategoryView::from(cat)))
+}
 
-impl Resource for Categories {
-    type Input = CategoryInput;
-    const WHAT: &'static str = "category";
-
-    fn show(c: &mut Conn, id: &Id) -> Result<Value, ApiError> {
-        let cat = store::categories::find(c, id)?.ok_or_else(|| ApiError::not_found("category", id.as_str()))?;
-        Ok(view(&cat))
-    }
-
-    fn change(c: &mut Conn, id: &Id, input: CategoryInput) -> Result<Value, ApiError> {
-        change(c, id, input).map(|cat| view(&cat))
-    }
-
-    fn deactivation() -> CategoryInput {
-        CategoryInput {
-            active: Some(false),
-            ..Default::default()
-        }
-    }
+/// `DELETE /api/v1/categories/{id}`: sets `active: false`; it takes no new cases.
+#[utoipa::path(delete, path = "/api/v1/categories/{id}", tag = "categories",
+    params(("id" = String, Path, description = "The category's id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The category, inactive", body = CategoryView),
+        (status = 403, description = "Only an admin deactivates categories",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    op: Operator,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let cat = state.db.write(move |c| categories::deactivate(c, &op, &id)).await?;
+    Ok(HttpResponse::Ok().json(CategoryView::from(cat)))
 }

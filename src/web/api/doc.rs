@@ -151,6 +151,16 @@ pub static DOCUMENT: LazyLock<Document> = LazyLock::new(|| {
         super::surveys::Doc::openapi(),
         crate::web::citizen::track::Doc::openapi(),
         crate::web::citizen::surveys::Doc::openapi(),
+        super::teams::Doc::openapi(),
+        super::categories::Doc::openapi(),
+        super::rules::Doc::openapi(),
+        super::operators::Doc::openapi(),
+        super::tokens::Doc::openapi(),
+        super::targets::Doc::openapi(),
+        super::holidays::Doc::openapi(),
+        super::outbox::Doc::openapi(),
+        super::queue::Doc::openapi(),
+        super::stats::Doc::openapi(),
     ];
     for part in parts {
         doc.merge(part);
@@ -201,5 +211,61 @@ pub async fn page(
             "no file \"{file}\" in the docs page"
         ))),
         Err(e) => Err(crate::web::problem::ApiError::Internal(e.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DOCUMENT;
+
+    #[test]
+    fn every_resource_is_in_the_document_with_its_shared_answers() {
+        let paths = &DOCUMENT.paths.paths;
+        for path in [
+            "/api/v1/cases",
+            "/api/v1/teams",
+            "/api/v1/teams/{id}",
+            "/api/v1/categories",
+            "/api/v1/categories/{id}",
+            "/api/v1/routing-rules",
+            "/api/v1/routing-rules/{id}",
+            "/api/v1/operators",
+            "/api/v1/operators/{id}",
+            "/api/v1/tokens",
+            "/api/v1/tokens/{id}",
+            "/api/v1/targets",
+            "/api/v1/targets/{year}/{kind}",
+            "/api/v1/holidays",
+            "/api/v1/holidays/{date}",
+            "/api/v1/outbox",
+            "/api/v1/outbox/{id}/retry",
+            "/api/v1/stats/teams",
+            "/api/v1/stats/monthly",
+            "/api/v1/stats/ranking",
+        ] {
+            assert!(paths.contains_key(path), "{path} is missing");
+        }
+        let patch = paths["/api/v1/teams/{id}"]
+            .patch
+            .as_ref()
+            .expect("PATCH /api/v1/teams/{id}");
+        for status in ["200", "401", "403", "404", "409", "415", "422", "503"] {
+            assert!(
+                patch.responses.responses.contains_key(status),
+                "PATCH team lacks {status}"
+            );
+        }
+        let json = serde_json::to_value(&*DOCUMENT).expect("the document serializes");
+        let schemas = &json["components"]["schemas"];
+        for schema in [
+            "TeamView",
+            "CategoryInput",
+            "OperatorView",
+            "CreatedTokenView",
+            "QueuePage",
+            "TeamsCard",
+        ] {
+            assert!(schemas.get(schema).is_some(), "schema {schema} is missing");
+        }
     }
 }

@@ -4,7 +4,6 @@
 pub mod actions;
 pub mod cases;
 pub mod categories;
-pub mod config;
 pub mod doc;
 pub mod holidays;
 pub mod operators;

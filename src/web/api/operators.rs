@@ -1,200 +1,187 @@
-//! `/api/v1/operators` (admin): people of the back office, their role and teams.
+//! `/api/v1/operators` (admin): people of the back office, their role and
+//! teams; use cases in `service::settings::operators`.
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use crate::credentials::hash_password;
-use crate::db::types::{now, Id};
-use crate::db::Conn;
-use crate::domain::catalog::{Role, PASSWORD_MIN};
-use crate::domain::validation::Errors;
+use crate::db::types::Id;
 use crate::service::caller::Operator as Caller;
-use crate::store::{self, operators::Operator};
-use crate::web::api::config::Resource;
+use crate::service::settings::operators::{self, OperatorChange};
+use crate::store::operators::Operator;
 use crate::web::extract::JsonBody;
 use crate::web::problem::ApiError;
-use crate::web::{created, items, AppState};
+use crate::web::{created, AppState};
+
+/// The operators' part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, create, get, update, deactivate))]
+pub struct Doc;
 
 /// Fields a client may send; absent ones are left as they are.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OperatorInput {
+    /// Sign-in email, unique (kept in lowercase); required to create one.
     email: Option<String>,
+    /// Display name; required to create one.
     name: Option<String>,
+    /// `admin`, `manager`, `agent` or `happycall`; required to create one.
     role: Option<String>,
+    /// Every team they belong to (replaces the list).
     team_ids: Option<Vec<String>>,
+    /// A new password, at least the minimum length; required to create one.
     password: Option<String>,
+    /// Whether they may sign in.
     active: Option<bool>,
 }
 
-fn view(o: &Operator, teams: &[Id]) -> Value {
-    json!({"id": o.id, "email": o.email, "name": o.name, "role": o.role, "team_ids": teams, "active": o.active})
+impl From<OperatorInput> for OperatorChange {
+    fn from(i: OperatorInput) -> Self {
+        OperatorChange {
+            email: i.email,
+            name: i.name,
+            role: i.role,
+            team_ids: i.team_ids,
+            password: i.password,
+            active: i.active,
+        }
+    }
 }
 
-/// Applies the input; returns the new team list when it changes.
-fn apply(c: &mut Conn, op: &mut Operator, input: OperatorInput, new: bool) -> Result<Option<Vec<Id>>, ApiError> {
-    let mut e = Errors::default();
-    match input.email {
-        Some(email) => {
-            if let Some(v) = e.email("email", Some(&email)) {
-                op.email = v.to_lowercase();
-            } else if email.trim().is_empty() {
-                e.add("email", "is required");
-            }
-        }
-        None if new => e.add("email", "is required"),
-        None => {}
-    }
-    if let Some(name) = input.name.as_deref().or(new.then_some("")) {
-        if let Some(n) = e.required_line("name", Some(name), 100) {
-            op.name = n;
-        }
-    }
-    if new && input.role.is_none() {
-        e.add("role", format!("is required: one of {}", Role::names()));
-    }
-    if let Some(r) = e.one_of("role", input.role.as_deref(), Role::parse, &Role::names()) {
-        op.role = r.as_str().into();
-    }
-    let mut teams = None;
-    if let Some(ids) = input.team_ids {
-        let mut found = Vec::new();
-        for (i, raw) in ids.iter().enumerate() {
-            match Id::parse(raw) {
-                Some(id) if store::teams::find(c, &id)?.is_some() => {
-                    if !found.contains(&id) {
-                        found.push(id)
-                    }
-                }
-                _ => e.add(format!("team_ids[{i}]"), format!("no team with id \"{raw}\"")),
-            }
-        }
-        teams = Some(found);
-    }
-    match input.password {
-        Some(p) if p.chars().count() < PASSWORD_MIN => {
-            e.add("password", format!("must be at least {PASSWORD_MIN} characters"))
-        }
-        Some(p) if p.len() > 1024 => e.add("password", "must be at most 1024 bytes"),
-        Some(p) => op.password_hash = hash_password(&p).map_err(ApiError::Internal)?,
-        None if new => e.add("password", format!("is required: at least {PASSWORD_MIN} characters")),
-        None => {}
-    }
-    if let Some(a) = input.active {
-        op.active = a;
-    }
-    e.finish(()).map_err(ApiError::Validation)?;
-    Ok(teams)
+/// An operator, never their password.
+#[derive(Serialize, ToSchema)]
+pub struct OperatorView {
+    /// Id.
+    pub id: String,
+    /// Sign-in email.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// `admin`, `manager`, `agent` or `happycall`.
+    pub role: String,
+    /// The teams they belong to.
+    pub team_ids: Vec<String>,
+    /// Whether they may sign in.
+    pub active: bool,
 }
 
-fn save(c: &mut Conn, op: &Operator, teams: Option<Vec<Id>>, new: bool) -> Result<Vec<Id>, ApiError> {
-    let r = if new {
-        store::operators::insert(c, op)
-    } else {
-        store::operators::update(c, op)
-    };
-    r.map_err(|e| match ApiError::from(e) {
-        ApiError::Conflict(_) => ApiError::Conflict(format!("an operator with email {} already exists", op.email)),
-        other => other,
-    })?;
-    if let Some(t) = &teams {
-        store::operators::set_teams(c, &op.id, t)?;
+impl From<(Operator, Vec<Id>)> for OperatorView {
+    fn from((o, teams): (Operator, Vec<Id>)) -> Self {
+        OperatorView {
+            id: o.id.to_string(),
+            email: o.email,
+            name: o.name,
+            role: o.role,
+            team_ids: teams.iter().map(Id::to_string).collect(),
+            active: o.active,
+        }
     }
-    if store::operators::count_active_admins(c)? == 0 {
-        return Err(ApiError::Conflict(
-            "this would leave no active admin; make someone else admin first".into(),
-        ));
-    }
-    Ok(store::operators::team_ids(c, &op.id)?)
+}
+
+/// `{"items": [...]}`.
+#[derive(Serialize, ToSchema)]
+pub struct OperatorList {
+    /// Every operator, active or not.
+    pub items: Vec<OperatorView>,
 }
 
 /// `GET /api/v1/operators`.
+#[utoipa::path(get, path = "/api/v1/operators", tag = "operators", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every operator, active or not, with their teams", body = OperatorList),
+        (status = 403, description = "Only an admin reads operators",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn list(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
-    let body = state
-        .db
-        .read(|c| {
-            let ops = store::operators::list(c)?;
-            let memberships = store::operators::all_memberships(c)?;
-            let out: Vec<Value> = ops
-                .iter()
-                .map(|o| {
-                    let teams: Vec<Id> = memberships
-                        .iter()
-                        .filter(|(op, _)| *op == o.id)
-                        .map(|(_, t)| t.clone())
-                        .collect();
-                    view(o, &teams)
-                })
-                .collect();
-            Ok::<_, ApiError>(items(out))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(body))
+    let all = state.db.read(move |c| operators::list(c, &caller)).await?;
+    Ok(HttpResponse::Ok().json(OperatorList {
+        items: all.into_iter().map(OperatorView::from).collect(),
+    }))
 }
 
 /// `POST /api/v1/operators`.
+#[utoipa::path(post, path = "/api/v1/operators", tag = "operators", security(("bearer" = [])),
+    request_body(content = OperatorInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = OperatorView,
+            headers(("Location" = String, description = "The new operator's path"))),
+        (status = 403, description = "Only an admin creates operators",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An operator with this email already exists",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
     body: JsonBody<OperatorInput>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require_admin()?;
-    let input = body.into_inner();
-    let (op, teams) = state
+    let input = OperatorChange::from(body.into_inner());
+    let created_one = state.db.write(move |c| operators::create(c, &caller, input)).await?;
+    let view = OperatorView::from(created_one);
+    Ok(created(format!("/api/v1/operators/{}", view.id), view))
+}
+
+/// `GET /api/v1/operators/{id}`.
+#[utoipa::path(get, path = "/api/v1/operators/{id}", tag = "operators",
+    params(("id" = String, Path, description = "The operator's id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The operator with their teams", body = OperatorView),
+        (status = 403, description = "Only an admin reads operators",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let found = state.db.read(move |c| operators::show(c, &caller, &id)).await?;
+    Ok(HttpResponse::Ok().json(OperatorView::from(found)))
+}
+
+/// `PATCH /api/v1/operators/{id}`.
+#[utoipa::path(patch, path = "/api/v1/operators/{id}", tag = "operators",
+    params(("id" = String, Path, description = "The operator's id")), security(("bearer" = [])),
+    request_body(content = OperatorInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The operator as changed", body = OperatorView),
+        (status = 403, description = "Only an admin changes operators",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Another operator has this email, or no active admin would remain",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    body: JsonBody<OperatorInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let input = OperatorChange::from(body.into_inner());
+    let changed = state
         .db
-        .write(move |c| {
-            let at = now().naive_utc();
-            let mut op = Operator {
-                id: Id::new(),
-                email: String::new(),
-                name: String::new(),
-                role: String::new(),
-                password_hash: String::new(),
-                active: true,
-                created_at: at,
-                updated_at: at,
-            };
-            let teams = apply(c, &mut op, input, true)?;
-            let teams = save(c, &op, teams, true)?;
-            Ok::<_, ApiError>((op, teams))
-        })
+        .write(move |c| operators::change(c, &caller, &id, input))
         .await?;
-    Ok(created(format!("/api/v1/operators/{}", op.id), view(&op, &teams)))
+    Ok(HttpResponse::Ok().json(OperatorView::from(changed)))
 }
 
-fn change(c: &mut Conn, id: &Id, input: OperatorInput) -> Result<Value, ApiError> {
-    let mut op = store::operators::find(c, id)?.ok_or_else(|| ApiError::not_found("operator", id.as_str()))?;
-    let teams = apply(c, &mut op, input, false)?;
-    op.updated_at = now().naive_utc();
-    let teams = save(c, &op, teams, false)?;
-    Ok(view(&op, &teams))
-}
-
-/// Operators as a configuration resource (admins only); a deactivated
-/// operator's tokens stop working.
-pub struct Operators;
-
-impl Resource for Operators {
-    type Input = OperatorInput;
-    const WHAT: &'static str = "operator";
-    const ADMIN_READS: bool = true;
-
-    fn show(c: &mut Conn, id: &Id) -> Result<Value, ApiError> {
-        let op = store::operators::find(c, id)?.ok_or_else(|| ApiError::not_found("operator", id.as_str()))?;
-        let teams = store::operators::team_ids(c, id)?;
-        Ok(view(&op, &teams))
-    }
-
-    fn change(c: &mut Conn, id: &Id, input: OperatorInput) -> Result<Value, ApiError> {
-        change(c, id, input)
-    }
-
-    fn deactivation() -> OperatorInput {
-        OperatorInput {
-            active: Some(false),
-            ..Default::default()
-        }
-    }
+/// `DELETE /api/v1/operators/{id}`: sets `active: false`; their tokens stop working.
+#[utoipa::path(delete, path = "/api/v1/operators/{id}", tag = "operators",
+    params(("id" = String, Path, description = "The operator's id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The operator, inactive", body = OperatorView),
+        (status = 403, description = "Only an admin deactivates operators",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No active admin would remain",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let changed = state.db.write(move |c| operators::deactivate(c, &caller, &id)).await?;
+    Ok(HttpResponse::Ok().json(OperatorView::from(changed)))
 }

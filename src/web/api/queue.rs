@@ -1,43 +1,60 @@
 //! `GET /api/v1/cases`: work queues with every filter of API.md, keyset-paged.
-
-use std::collections::HashMap;
+//! The query and the cursor are parsed here; the listing is `service::queue`.
 
 use actix_web::{web, HttpResponse};
 use base64::Engine;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use crate::db::types::{now, utc, Id};
-use crate::domain::access::may_list_cases;
+use crate::config::Settings;
+use crate::db::types::{utc, Id};
 use crate::domain::case::{Kind, Status};
-use crate::domain::catalog::Role;
 use crate::service::caller::Operator;
-use crate::service::cases::Figures;
-use crate::store::{self, cases::Filter, cases::Sort};
+use crate::service::queue::{self, Page, QueueFilter, QueueItem};
+use crate::store::cases::Sort;
 use crate::web::problem::ApiError;
-use crate::web::AppState;
+use crate::web::{query_problem, AppState};
+
+/// The work queue's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list))]
+pub struct Doc;
 
 /// Default and largest page.
 const DEFAULT_LIMIT: i64 = 50;
 const MAX_LIMIT: i64 = 200;
 
 /// The query string; unknown parameters are refused so that a typo is not a silent no-op.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct QueueQuery {
+    /// Statuses, comma-separated; `open` stands for every open one.
     status: Option<String>,
+    /// `grievance` or `proposal`.
     kind: Option<String>,
+    /// A team's id (managers and agents: one of theirs).
     team: Option<String>,
+    /// A category's code.
     category: Option<String>,
+    /// An operator's id, or `me`.
     assignee: Option<String>,
+    /// Only open cases past their due date.
     overdue: Option<bool>,
+    /// Due before this date (YYYY-MM-DD, the day's start) or RFC 3339 time.
     due_before: Option<String>,
+    /// Received on or after this date.
     received_from: Option<NaiveDate>,
+    /// Received on or before this date.
     received_to: Option<NaiveDate>,
+    /// Words in the title or description, at most 200 characters.
     q: Option<String>,
+    /// `due` (soonest first, the default) or `received` (newest first).
     sort: Option<String>,
+    /// Page size, 1 to 200 (default 50).
     limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
     after: Option<String>,
 }
 
@@ -69,20 +86,106 @@ fn decode_cursor(sort: Sort, s: &str) -> Result<(NaiveDateTime, Id), ApiError> {
     Ok((t, id))
 }
 
+/// A team as a queue names it.
+#[derive(Serialize, ToSchema)]
+pub struct QueueTeam {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: Option<String>,
+}
+
+/// A case on a work queue.
+#[derive(Serialize, ToSchema)]
+pub struct QueueItemView {
+    /// Id.
+    pub id: String,
+    /// Receipt number, `YYYY-NNNNNN`.
+    pub receipt_no: String,
+    /// `grievance` or `proposal`.
+    pub kind: String,
+    /// The category's code.
+    pub category: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Status.
+    pub status: String,
+    /// How it came in.
+    pub channel: String,
+    /// The team.
+    pub team: Option<QueueTeam>,
+    /// Who works it.
+    pub assignee_id: Option<String>,
+    /// When received.
+    pub received_at: String,
+    /// When due, moved out by a hold still running.
+    pub due_at: String,
+    /// Whether extended.
+    pub extended: bool,
+    /// Resolved at.
+    pub resolved_at: Option<String>,
+    /// Business days of processing so far.
+    pub processing_days: i64,
+    /// Open and past due.
+    pub overdue: bool,
+}
+
+impl QueueItemView {
+    /// A case on the queue, its times in the calendar's zone.
+    pub fn of(settings: &Settings, item: QueueItem) -> QueueItemView {
+        let QueueItem {
+            row,
+            category_code,
+            team_name,
+            figures,
+        } = item;
+        QueueItemView {
+            id: row.id.to_string(),
+            receipt_no: row.receipt_no,
+            kind: row.kind,
+            category: category_code,
+            title: row.title,
+            status: row.status,
+            channel: row.channel,
+            team: row.team_id.map(|id| QueueTeam {
+                id: id.to_string(),
+                name: team_name,
+            }),
+            assignee_id: row.assignee_id.map(|id| id.to_string()),
+            received_at: settings.format_time(utc(row.received_at)),
+            due_at: settings.format_time(figures.due_at),
+            extended: row.extended,
+            resolved_at: row.resolved_at.map(|t| settings.format_time(utc(t))),
+            processing_days: figures.processing_days,
+            overdue: figures.overdue,
+        }
+    }
+}
+
+/// One page of a work queue.
+#[derive(Serialize, ToSchema)]
+pub struct QueuePage {
+    /// The cases.
+    pub items: Vec<QueueItemView>,
+    /// Pass as `after` for the next page; `null` on the last.
+    pub next_cursor: Option<String>,
+}
+
 /// `GET /api/v1/cases`.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(QueueQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One page of the queue", body = QueuePage),
+        (status = 403, description = "A happy-call operator, or a team that is not the operator's",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn list(
     state: web::Data<AppState>,
     op: Operator,
     q: web::Query<QueueQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if !may_list_cases(op.role) {
-        return Err(ApiError::Forbidden(
-            "a happy-call operator's cases are on GET /api/v1/happy-calls".into(),
-        ));
-    }
     let q = q.into_inner();
     let settings = state.settings.clone();
-    let mut f = Filter::default();
+    let mut f = QueueFilter::default();
     if let Some(list) = q.status.as_deref().filter(|s| !s.is_empty()) {
         for s in list.split(',').map(str::trim) {
             if s == "open" {
@@ -113,18 +216,7 @@ pub async fn list(
             parse_id("assignee", a)?
         });
     }
-    if matches!(op.role, Role::Manager | Role::Agent) {
-        if let Some(t) = &f.team {
-            if !op.team_ids.contains(t) {
-                return Err(ApiError::Forbidden("that team is not one of yours".into()));
-            }
-        }
-        f.within_teams = Some(op.team_ids.clone());
-    }
-    let at = now();
-    if q.overdue == Some(true) {
-        f.overdue_at = Some(at.naive_utc());
-    }
+    f.overdue = q.overdue == Some(true);
     if let Some(d) = q.due_before.as_deref().filter(|s| !s.is_empty()) {
         f.due_before = Some(if let Ok(t) = DateTime::parse_from_rfc3339(d) {
             t.with_timezone(&Utc).naive_utc()
@@ -160,60 +252,32 @@ pub async fn list(
         .filter(|s| !s.is_empty())
         .map(|s| decode_cursor(sort, s))
         .transpose()?;
-    let category_code = q.category.filter(|s| !s.is_empty());
+    f.category = q.category.filter(|s| !s.is_empty());
 
-    let body = state
+    let page = Page { sort, after, limit };
+    let found = state
         .db
-        .read(move |c| {
-            if let Some(code) = &category_code {
-                let cat = store::categories::find_by_code(c, code)?
-                    .ok_or_else(|| bad(format!("no category with code \"{code}\"")))?;
-                f.category = Some(cat.id);
-            }
-            let mut rows = store::cases::queue(c, &f, sort, after, limit + 1)?;
-            let more = rows.len() as i64 > limit;
-            rows.truncate(limit as usize);
-            let calendar = settings.calendar(c)?;
-            let teams: HashMap<Id, String> = store::teams::list(c)?.into_iter().map(|t| (t.id, t.name)).collect();
-            let cats: HashMap<Id, String> = store::categories::list(c)?
-                .into_iter()
-                .map(|k| (k.id, k.code))
-                .collect();
-            let ids: Vec<Id> = rows.iter().map(|r| r.id.clone()).collect();
-            let mut holds = store::holds::for_cases(c, &ids)?;
-            let items: Vec<Value> = rows
-                .iter()
-                .map(|r| {
-                    let fig = Figures::of(&calendar, r, &holds.remove(&r.id).unwrap_or_default(), at);
-                    json!({
-                        "id": r.id,
-                        "receipt_no": r.receipt_no,
-                        "kind": r.kind,
-                        "category": r.category_id.as_ref().and_then(|id| cats.get(id)),
-                        "title": r.title,
-                        "status": r.status,
-                        "channel": r.channel,
-                        "team": r.team_id.as_ref().map(|id| json!({"id": id, "name": teams.get(id)})),
-                        "assignee_id": r.assignee_id,
-                        "received_at": settings.format_time(utc(r.received_at)),
-                        "due_at": settings.format_time(fig.due_at),
-                        "extended": r.extended,
-                        "resolved_at": r.resolved_at.map(|t| settings.format_time(utc(t))),
-                        "processing_days": fig.processing_days,
-                        "overdue": fig.overdue,
-                    })
-                })
-                .collect();
-            let next_cursor = if more {
-                rows.last().map(|r| {
-                    let key = if sort == Sort::Due { r.due_at } else { r.received_at };
-                    encode_cursor(sort, key, &r.id)
-                })
+        .read(move |c| queue::list(c, &settings, &op, f, page))
+        .await
+        .map_err(query_problem)?;
+    let next_cursor = if found.more {
+        found.items.last().map(|i| {
+            let key = if sort == Sort::Due {
+                i.row.due_at
             } else {
-                None
+                i.row.received_at
             };
-            Ok::<_, ApiError>(json!({"items": items, "next_cursor": next_cursor}))
+            encode_cursor(sort, key, &i.row.id)
         })
-        .await?;
-    Ok(HttpResponse::Ok().json(body))
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(QueuePage {
+        items: found
+            .items
+            .into_iter()
+            .map(|i| QueueItemView::of(&state.settings, i))
+            .collect(),
+        next_cursor,
+    }))
 }

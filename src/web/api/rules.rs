@@ -1,147 +1,174 @@
-//! `/api/v1/routing-rules`: list (any operator), create, update, deactivate (admin).
+//! `/api/v1/routing-rules`: list and read (any operator), create, change and
+//! deactivate (admin); use cases in `service::settings::rules`.
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use crate::db::types::{now, Id};
-use crate::db::Conn;
-use crate::domain::case::Kind;
-use crate::domain::validation::Errors;
 use crate::service::caller::Operator;
+use crate::service::settings::rules::{self, RuleChange};
 use crate::store::{self, rules::RoutingRule};
-use crate::web::api::categories::keywords;
-use crate::web::api::config::Resource;
 use crate::web::extract::{nullable, JsonBody};
 use crate::web::problem::ApiError;
-use crate::web::{created, items, AppState};
+use crate::web::{created, AppState};
 
-/// Fields a client may send; absent ones are left as they are.
-#[derive(Debug, Default, Deserialize)]
+/// The routing rules' part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, create, get, update, deactivate))]
+pub struct Doc;
+
+/// Fields a client may send; absent ones are left as they are, `null` clears a nullable one.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleInput {
+    /// Where it runs among the rules, lowest first (0 to 1000000; a new one 100).
     position: Option<i32>,
+    /// Matches only cases of this kind: `grievance` or `proposal`.
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
     kind: Option<Option<String>>,
+    /// Matches only cases of this category (its code).
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
     category: Option<Option<String>>,
+    /// Matches cases whose title or description has any of these words.
     keywords: Option<Vec<String>>,
+    /// The team a matching case goes to; required to create one.
     team_id: Option<String>,
+    /// Whether it runs.
     active: Option<bool>,
 }
 
-fn view(r: &RoutingRule) -> Value {
-    json!({
-        "id": r.id, "position": r.position, "kind": r.kind, "category": r.category_code,
-        "keywords": store::keywords_from_text(&r.keywords), "team_id": r.team_id, "active": r.active,
-    })
+impl From<RuleInput> for RuleChange {
+    fn from(i: RuleInput) -> Self {
+        RuleChange {
+            position: i.position,
+            kind: i.kind,
+            category: i.category,
+            keywords: i.keywords,
+            team_id: i.team_id,
+            active: i.active,
+        }
+    }
 }
 
-fn apply(c: &mut Conn, rule: &mut RoutingRule, input: RuleInput, new: bool) -> Result<(), ApiError> {
-    let mut e = Errors::default();
-    if let Some(p) = input.position {
-        if !(0..=1_000_000).contains(&p) {
-            e.add("position", "must be from 0 to 1000000");
+/// A routing rule.
+#[derive(Serialize, ToSchema)]
+pub struct RuleView {
+    /// Id.
+    pub id: String,
+    /// Where it runs among the rules, lowest first.
+    pub position: i32,
+    /// The kind it matches, if only one.
+    pub kind: Option<String>,
+    /// The category code it matches, if only one.
+    pub category: Option<String>,
+    /// The words it matches.
+    pub keywords: Vec<String>,
+    /// The team a matching case goes to.
+    pub team_id: String,
+    /// Whether it runs.
+    pub active: bool,
+}
+
+impl From<RoutingRule> for RuleView {
+    fn from(r: RoutingRule) -> Self {
+        RuleView {
+            id: r.id.to_string(),
+            position: r.position,
+            kind: r.kind,
+            category: r.category_code,
+            keywords: store::keywords_from_text(&r.keywords),
+            team_id: r.team_id.to_string(),
+            active: r.active,
         }
-        rule.position = p;
     }
-    if let Some(kind) = input.kind {
-        rule.kind = e
-            .one_of("kind", kind.as_deref(), Kind::parse, &Kind::names())
-            .map(|k| k.as_str().to_string());
-    }
-    if let Some(cat) = input.category {
-        rule.category_code = match cat {
-            None => None,
-            Some(code) if store::categories::find_by_code(c, &code)?.is_some() => Some(code),
-            Some(code) => {
-                e.add("category", format!("no category with code \"{code}\""));
-                None
-            }
-        };
-    }
-    if let Some(words) = input.keywords {
-        rule.keywords = store::keywords_to_text(&keywords(&mut e, "keywords", words));
-    }
-    match input.team_id {
-        Some(raw) => match Id::parse(&raw) {
-            Some(id) if store::teams::find(c, &id)?.is_some() => rule.team_id = id,
-            _ => e.add("team_id", format!("no team with id \"{raw}\"")),
-        },
-        None if new => e.add("team_id", "is required: the team a matching case goes to"),
-        None => {}
-    }
-    if let Some(a) = input.active {
-        rule.active = a;
-    }
-    e.finish(()).map_err(ApiError::Validation)
+}
+
+/// `{"items": [...]}`.
+#[derive(Serialize, ToSchema)]
+pub struct RuleList {
+    /// Every rule, in the order they run.
+    pub items: Vec<RuleView>,
 }
 
 /// `GET /api/v1/routing-rules`: in the order they run.
-pub async fn list(state: web::Data<AppState>, _op: Operator) -> Result<HttpResponse, ApiError> {
-    let all = state.db.read(|c| store::rules::list(c).map_err(ApiError::from)).await?;
-    Ok(HttpResponse::Ok().json(items(all.iter().map(view).collect())))
+#[utoipa::path(get, path = "/api/v1/routing-rules", tag = "routing rules", security(("bearer" = [])),
+    responses((status = 200, description = "Every rule, active or not, in the order they run", body = RuleList)))]
+pub async fn list(state: web::Data<AppState>, op: Operator) -> Result<HttpResponse, ApiError> {
+    let all = state.db.read(move |c| rules::list(c, &op)).await?;
+    Ok(HttpResponse::Ok().json(RuleList {
+        items: all.into_iter().map(RuleView::from).collect(),
+    }))
 }
 
 /// `POST /api/v1/routing-rules`.
+#[utoipa::path(post, path = "/api/v1/routing-rules", tag = "routing rules", security(("bearer" = [])),
+    request_body(content = RuleInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created", body = RuleView,
+            headers(("Location" = String, description = "The new rule's path"))),
+        (status = 403, description = "Only an admin creates routing rules",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn create(
     state: web::Data<AppState>,
     op: Operator,
     body: JsonBody<RuleInput>,
 ) -> Result<HttpResponse, ApiError> {
-    op.require_admin()?;
-    let input = body.into_inner();
-    let rule = state
-        .db
-        .write(move |c| {
-            let at = now().naive_utc();
-            let mut rule = RoutingRule {
-                id: Id::new(),
-                position: 100,
-                kind: None,
-                category_code: None,
-                keywords: "[]".into(),
-                team_id: Id::new(),
-                active: true,
-                created_at: at,
-                updated_at: at,
-            };
-            apply(c, &mut rule, input, true)?;
-            store::rules::insert(c, &rule)?;
-            Ok::<_, ApiError>(rule)
-        })
-        .await?;
-    Ok(created(format!("/api/v1/routing-rules/{}", rule.id), view(&rule)))
+    let input = RuleChange::from(body.into_inner());
+    let rule = state.db.write(move |c| rules::create(c, &op, input)).await?;
+    Ok(created(
+        format!("/api/v1/routing-rules/{}", rule.id),
+        RuleView::from(rule),
+    ))
 }
 
-fn change(c: &mut Conn, id: &Id, input: RuleInput) -> Result<RoutingRule, ApiError> {
-    let mut rule = store::rules::find(c, id)?.ok_or_else(|| ApiError::not_found("routing rule", id.as_str()))?;
-    apply(c, &mut rule, input, false)?;
-    rule.updated_at = now().naive_utc();
-    store::rules::update(c, &rule)?;
-    Ok(rule)
+/// `GET /api/v1/routing-rules/{id}`.
+#[utoipa::path(get, path = "/api/v1/routing-rules/{id}", tag = "routing rules",
+    params(("id" = String, Path, description = "The rule's id")), security(("bearer" = [])),
+    responses((status = 200, description = "The rule", body = RuleView)))]
+pub async fn get(state: web::Data<AppState>, op: Operator, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let rule = state.db.read(move |c| rules::show(c, &op, &id)).await?;
+    Ok(HttpResponse::Ok().json(RuleView::from(rule)))
 }
 
-/// Routing rules as a configuration resource.
-pub struct Rules;
+/// `PATCH /api/v1/routing-rules/{id}`.
+#[utoipa::path(patch, path = "/api/v1/routing-rules/{id}", tag = "routing rules",
+    params(("id" = String, Path, description = "The rule's id")), security(("bearer" = [])),
+    request_body(content = RuleInput, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The rule as changed", body = RuleView),
+        (status = 403, description = "Only an admin changes routing rules",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update(
+    state: web::Data<AppState>,
+    op: Operator,
+    path: web::Path<String>,
+    body: JsonBody<RuleInput>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let input = RuleChange::from(body.into_inner());
+    let rule = state.db.write(move |c| rules::change(c, &op, &id, input)).await?;
+    Ok(HttpResponse::Ok().json(RuleView::from(rule)))
+}
 
-impl Resource for Rules {
-    type Input = RuleInput;
-    const WHAT: &'static str = "routing rule";
-
-    fn show(c: &mut Conn, id: &Id) -> Result<Value, ApiError> {
-        let rule = store::rules::find(c, id)?.ok_or_else(|| ApiError::not_found("routing rule", id.as_str()))?;
-        Ok(view(&rule))
-    }
-
-    fn change(c: &mut Conn, id: &Id, input: RuleInput) -> Result<Value, ApiError> {
-        change(c, id, input).map(|r| view(&r))
-    }
-
-    fn deactivation() -> RuleInput {
-        RuleInput {
-            active: Some(false),
-            ..Default::default()
-        }
-    }
+/// `DELETE /api/v1/routing-rules/{id}`: sets `active: false`; it no longer runs.
+#[utoipa::path(delete, path = "/api/v1/routing-rules/{id}", tag = "routing rules",
+    params(("id" = String, Path, description = "The rule's id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The rule, inactive", body = RuleView),
+        (status = 403, description = "Only an admin deactivates routing rules",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn deactivate(
+    state: web::Data<AppState>,
+    op: Operator,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let rule = state.db.write(move |c| rules::deactivate(c, &op, &id)).await?;
+    Ok(HttpResponse::Ok().json(RuleView::from(rule)))
 }

@@ -5,17 +5,24 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Datelike, Months, NaiveDate};
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::db::types::{now, Id};
 use crate::domain::case::Kind;
 use crate::domain::catalog::Role;
+use crate::domain::scorecard::Figures;
 use crate::service::caller::Operator;
-use crate::service::scorecards::{cards, Card, Period};
+use crate::service::scorecards::{cards, Card, Period, TeamFigures};
 use crate::store::{self, stats::Scope};
 use crate::web::problem::ApiError;
 use crate::web::AppState;
+
+/// The scorecards' part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(teams, monthly, ranking))]
+pub struct Doc;
 
 /// The longest span `monthly` reports in one request.
 const MAX_MONTHS: u32 = 120;
@@ -27,15 +34,23 @@ fn bad(msg: impl Into<String>) -> ApiError {
 /// The query of every scorecard: `from`/`to` are dates for `teams` and
 /// months (`YYYY-MM`) for `monthly`; `month` is for `ranking`. A parameter an
 /// endpoint does not take is refused rather than ignored.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct StatsQuery {
+    /// First day (`teams`: YYYY-MM-DD) or month (`monthly`: YYYY-MM).
     from: Option<String>,
+    /// Last day (`teams`: YYYY-MM-DD) or month (`monthly`: YYYY-MM).
     to: Option<String>,
+    /// The month ranked (`ranking`: YYYY-MM).
     month: Option<String>,
+    /// `grievance` or `proposal`.
     kind: Option<String>,
+    /// A category's code.
     category: Option<String>,
+    /// A team's id (not for `ranking`).
     team: Option<String>,
+    /// `json` or `csv`; without it, the `Accept` header decides.
     format: Option<String>,
 }
 
@@ -200,28 +215,205 @@ async fn load(state: &web::Data<AppState>, r: Request, periods: Vec<Period>) -> 
     Ok(out)
 }
 
-/// An object of `fields`, led by the card's month when asked.
-fn row(card: &Card, month: bool, fields: impl serde::Serialize) -> Value {
-    let mut row = Map::new();
-    if month {
-        row.insert("month".into(), month_name(&card.period).into());
-    }
-    if let Value::Object(fields) = json!(fields) {
-        row.extend(fields);
-    }
-    Value::Object(row)
+/// The figures of API.md for a team or the agency; rates are fractions
+/// from 0 to 1, and a rate or average without cases to measure is null.
+#[derive(Serialize, ToSchema)]
+pub struct FiguresView {
+    /// Cases received in the period.
+    pub received: i64,
+    /// Cases resolved in the period (by the team that resolved them).
+    pub resolved: i64,
+    /// Of those, resolved after their due date.
+    pub resolved_late: i64,
+    /// Cases received in the period that are still open.
+    pub open: i64,
+    /// Of those, past their due date.
+    pub overdue: i64,
+    /// Resolved on time / resolved.
+    pub on_time_rate: Option<f64>,
+    /// Mean processing days of the resolved cases.
+    pub avg_processing_days: Option<f64>,
+    /// Median processing days of the resolved cases.
+    pub median_processing_days: Option<f64>,
+    /// Resolved cases drawn for a survey: links emailed and calls made or due.
+    pub surveys_sent: i64,
+    /// Of those, answered.
+    pub responses: i64,
+    /// Responses / surveys sent.
+    pub response_rate: Option<f64>,
+    /// Mean of both scores over the responses (1–5).
+    pub avg_score: Option<f64>,
+    /// Mean process score.
+    pub avg_process_score: Option<f64>,
+    /// Mean result score.
+    pub avg_result_score: Option<f64>,
+    /// Responses scoring the process 4 or 5 / responses.
+    pub process_satisfaction_rate: Option<f64>,
+    /// Responses scoring the result 4 or 5 / responses.
+    pub result_satisfaction_rate: Option<f64>,
+    /// Mean of the process and result satisfaction rates.
+    pub satisfaction_rate: Option<f64>,
+    /// Lower bound of the 95% Wilson interval of the satisfaction rate over the responses.
+    pub satisfaction_ci_low: Option<f64>,
+    /// Responses scoring 2 or less on either question.
+    pub dissatisfied: i64,
+    /// The yearly target for the kinds answered (weighted by responses).
+    pub target: Option<f64>,
+    /// Satisfaction rate − target.
+    pub target_gap: Option<f64>,
+    /// Place among teams with responses; null without responses.
+    pub rank: Option<u32>,
 }
 
-/// The rows of a card, each with the month (when asked) and the team first.
-fn rows(card: &Card, month: bool) -> Vec<Value> {
-    card.teams.iter().map(|t| row(card, month, t)).collect()
+impl From<&Figures> for FiguresView {
+    fn from(f: &Figures) -> Self {
+        FiguresView {
+            received: f.received,
+            resolved: f.resolved,
+            resolved_late: f.resolved_late,
+            open: f.open,
+            overdue: f.overdue,
+            on_time_rate: f.on_time_rate,
+            avg_processing_days: f.avg_processing_days,
+            median_processing_days: f.median_processing_days,
+            surveys_sent: f.surveys_sent,
+            responses: f.responses,
+            response_rate: f.response_rate,
+            avg_score: f.avg_score,
+            avg_process_score: f.avg_process_score,
+            avg_result_score: f.avg_result_score,
+            process_satisfaction_rate: f.process_satisfaction_rate,
+            result_satisfaction_rate: f.result_satisfaction_rate,
+            satisfaction_rate: f.satisfaction_rate,
+            satisfaction_ci_low: f.satisfaction_ci_low,
+            dissatisfied: f.dissatisfied,
+            target: f.target,
+            target_gap: f.target_gap,
+            rank: f.rank,
+        }
+    }
 }
 
-fn total_row(card: &Card, month: bool) -> Value {
-    row(card, month, &card.total)
+/// A team beside its figures.
+#[derive(Serialize, ToSchema)]
+pub struct ScoredTeam {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+}
+
+/// One team's figures.
+#[derive(Serialize, ToSchema)]
+pub struct TeamRow {
+    /// The team.
+    pub team: ScoredTeam,
+    /// Its figures.
+    #[serde(flatten)]
+    pub figures: FiguresView,
+}
+
+impl From<&TeamFigures> for TeamRow {
+    fn from(t: &TeamFigures) -> Self {
+        TeamRow {
+            team: ScoredTeam {
+                id: t.team.id.to_string(),
+                name: t.team.name.clone(),
+            },
+            figures: FiguresView::from(&t.figures),
+        }
+    }
+}
+
+/// One team's figures in one month.
+#[derive(Serialize, ToSchema)]
+pub struct MonthTeamRow {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// The team and its figures.
+    #[serde(flatten)]
+    pub row: TeamRow,
+}
+
+/// The agency's figures in one month.
+#[derive(Serialize, ToSchema)]
+pub struct MonthTotalRow {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// All teams together.
+    #[serde(flatten)]
+    pub figures: FiguresView,
+}
+
+/// `GET /api/v1/stats/teams` as JSON.
+#[derive(Serialize, ToSchema)]
+pub struct TeamsCard {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// Active teams and any team with cases in the period, by name.
+    pub items: Vec<TeamRow>,
+    /// All teams together.
+    pub total: FiguresView,
+}
+
+/// `GET /api/v1/stats/monthly` as JSON.
+#[derive(Serialize, ToSchema)]
+pub struct MonthlyCard {
+    /// First month, `YYYY-MM`.
+    pub from: String,
+    /// Last month, `YYYY-MM`.
+    pub to: String,
+    /// Each month's teams, by name.
+    pub items: Vec<MonthTeamRow>,
+    /// Each month's agency figures.
+    pub totals: Vec<MonthTotalRow>,
+}
+
+/// `GET /api/v1/stats/ranking` as JSON.
+#[derive(Serialize, ToSchema)]
+pub struct RankingCard {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Ranked teams first, then the teams without responses by name.
+    pub items: Vec<MonthTeamRow>,
+}
+
+/// The rows of a card, each led by the card's month.
+fn month_rows(card: &Card) -> Vec<MonthTeamRow> {
+    card.teams
+        .iter()
+        .map(|t| MonthTeamRow {
+            month: month_name(&card.period),
+            row: TeamRow::from(t),
+        })
+        .collect()
+}
+
+fn month_total(card: &Card) -> MonthTotalRow {
+    MonthTotalRow {
+        month: month_name(&card.period),
+        figures: FiguresView::from(&card.total),
+    }
+}
+
+/// Rows as the JSON objects CSV is written from.
+fn values<T: Serialize>(rows: &[T]) -> Result<Vec<Value>, ApiError> {
+    rows.iter()
+        .map(|r| serde_json::to_value(r).map_err(|e| ApiError::Internal(format!("csv: {e}"))))
+        .collect()
 }
 
 /// `GET /api/v1/stats/teams?from=&to=`: default from the first of this month to today.
+#[utoipa::path(get, path = "/api/v1/stats/teams", tag = "scorecards", params(StatsQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every team's figures for the period and the agency's; as CSV with \
+            `Accept: text/csv` or `format=csv` (the total last)",
+            content((TeamsCard = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "Only managers and admins read scorecards",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn teams(
     state: web::Data<AppState>,
     op: Operator,
@@ -244,18 +436,25 @@ pub async fn teams(
     let Some(card) = cards.first() else {
         return Err(bad("no period"));
     };
-    let items = rows(card, false);
+    let items: Vec<TeamRow> = card.teams.iter().map(TeamRow::from).collect();
+    let total = FiguresView::from(&card.total);
     if csv {
-        let mut all = items;
-        all.push(total_row(card, false));
+        let mut all = values(&items)?;
+        all.extend(values(std::slice::from_ref(&total))?);
         return csv_response(&format!("teams-{from}-{to}"), &all);
     }
-    Ok(HttpResponse::Ok().json(json!({
-        "from": from, "to": to, "items": items, "total": card.total,
-    })))
+    Ok(HttpResponse::Ok().json(TeamsCard { from, to, items, total }))
 }
 
 /// `GET /api/v1/stats/monthly?from=YYYY-MM&to=YYYY-MM`: default the last twelve months.
+#[utoipa::path(get, path = "/api/v1/stats/monthly", tag = "scorecards", params(StatsQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every team's figures and the agency's, month by month (at most 120); \
+            as CSV with `Accept: text/csv` or `format=csv` (the totals last)",
+            content((MonthlyCard = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "Only managers and admins read scorecards",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn monthly(
     state: web::Data<AppState>,
     op: Operator,
@@ -281,26 +480,34 @@ pub async fn monthly(
     let periods: Vec<Period> = (0..span as u32).map(|i| month_period(from + Months::new(i))).collect();
     let csv = r.csv;
     let cards = load(&state, r, periods).await?;
-    let items: Vec<Value> = cards.iter().flat_map(|c| rows(c, true)).collect();
-    let totals: Vec<Value> = cards.iter().map(|c| total_row(c, true)).collect();
+    let items: Vec<MonthTeamRow> = cards.iter().flat_map(month_rows).collect();
+    let totals: Vec<MonthTotalRow> = cards.iter().map(month_total).collect();
     if csv {
-        let mut all = items;
-        all.extend(totals);
+        let mut all = values(&items)?;
+        all.extend(values(&totals)?);
         return csv_response(
             &format!("monthly-{}-{}", from.format("%Y-%m"), to.format("%Y-%m")),
             &all,
         );
     }
-    Ok(HttpResponse::Ok().json(json!({
-        "from": from.format("%Y-%m").to_string(),
-        "to": to.format("%Y-%m").to_string(),
-        "items": items,
-        "totals": totals,
-    })))
+    Ok(HttpResponse::Ok().json(MonthlyCard {
+        from: from.format("%Y-%m").to_string(),
+        to: to.format("%Y-%m").to_string(),
+        items,
+        totals,
+    }))
 }
 
 /// `GET /api/v1/stats/ranking?month=YYYY-MM`: default this month; ranked
 /// teams first, then the teams without responses by name.
+#[utoipa::path(get, path = "/api/v1/stats/ranking", tag = "scorecards", params(StatsQuery), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The month's teams, ranked by satisfaction; as CSV with \
+            `Accept: text/csv` or `format=csv`",
+            content((RankingCard = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "Only managers and admins read scorecards",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn ranking(
     state: web::Data<AppState>,
     op: Operator,
@@ -318,11 +525,14 @@ pub async fn ranking(
     };
     // Stable: teams without a rank stay in name order after the ranked ones.
     card.teams.sort_by_key(|t| (t.figures.rank.is_none(), t.figures.rank));
-    let items = rows(card, true);
+    let items = month_rows(card);
     if csv {
-        return csv_response(&format!("ranking-{}", first.format("%Y-%m")), &items);
+        return csv_response(&format!("ranking-{}", first.format("%Y-%m")), &values(&items)?);
     }
-    Ok(HttpResponse::Ok().json(json!({"month": first.format("%Y-%m").to_string(), "items": items})))
+    Ok(HttpResponse::Ok().json(RankingCard {
+        month: first.format("%Y-%m").to_string(),
+        items,
+    }))
 }
 
 /// Rows of objects as CSV: a byte-order mark (spreadsheet programs need it to

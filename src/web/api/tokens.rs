@@ -1,117 +1,134 @@
-//! `/api/v1/tokens` (admin): API tokens, shown once, stored hashed.
+//! `/api/v1/tokens` (admin): API tokens, shown once, stored hashed; use
+//! cases in `service::settings::tokens`.
 
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use crate::credentials::{new_token, token_hash};
-use crate::db::types::{now, Id};
-use crate::domain::validation::Errors;
 use crate::service::caller::Operator;
-use crate::store::{self, tokens::ApiToken};
+use crate::service::settings::tokens::{self, NewToken};
+use crate::store::tokens::ApiToken;
 use crate::web::extract::JsonBody;
 use crate::web::problem::ApiError;
-use crate::web::{created, items, path_id, AppState};
+use crate::web::{created, AppState};
 
-/// Prefix of every API token, so that a leaked one is recognisable.
-pub const TOKEN_PREFIX: &str = "cd_";
+/// The tokens' part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, create, deactivate))]
+pub struct Doc;
 
 /// A token to create.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenInput {
+    /// The active operator it acts as.
     operator_id: Option<String>,
+    /// What it is for, e.g. the integration using it.
     name: Option<String>,
 }
 
-fn view(t: &ApiToken) -> Value {
-    json!({"id": t.id, "operator_id": t.operator_id, "name": t.name, "active": t.active,
-           "created_at": t.created_at.and_utc().to_rfc3339()})
+/// A token, never its secret.
+#[derive(Serialize, ToSchema)]
+pub struct TokenView {
+    /// Id.
+    pub id: String,
+    /// The operator it acts as.
+    pub operator_id: String,
+    /// What it is for.
+    pub name: String,
+    /// Whether it still works.
+    pub active: bool,
+    /// When it was created (RFC 3339, UTC).
+    pub created_at: String,
+}
+
+impl From<ApiToken> for TokenView {
+    fn from(t: ApiToken) -> Self {
+        TokenView {
+            id: t.id.to_string(),
+            operator_id: t.operator_id.to_string(),
+            name: t.name,
+            active: t.active,
+            created_at: t.created_at.and_utc().to_rfc3339(),
+        }
+    }
+}
+
+/// A new token with its secret, shown in this answer only.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedTokenView {
+    /// The token.
+    #[serde(flatten)]
+    pub about: TokenView,
+    /// The secret to send as `Authorization: Bearer …`; never shown again.
+    pub token: String,
+}
+
+/// `{"items": [...]}`.
+#[derive(Serialize, ToSchema)]
+pub struct TokenList {
+    /// Every token, active or revoked.
+    pub items: Vec<TokenView>,
 }
 
 /// `GET /api/v1/tokens`: never the tokens themselves.
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every token, without secrets", body = TokenList),
+        (status = 403, description = "Only an admin reads tokens",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn list(state: web::Data<AppState>, op: Operator) -> Result<HttpResponse, ApiError> {
-    op.require_admin()?;
-    let all = state
-        .db
-        .read(|c| store::tokens::list(c).map_err(ApiError::from))
-        .await?;
-    Ok(HttpResponse::Ok().json(items(all.iter().map(view).collect())))
+    let all = state.db.read(move |c| tokens::list(c, &op)).await?;
+    Ok(HttpResponse::Ok().json(TokenList {
+        items: all.into_iter().map(TokenView::from).collect(),
+    }))
 }
 
 /// `POST /api/v1/tokens`: the token is in this response and nowhere else, ever.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", security(("bearer" = [])),
+    request_body(content = TokenInput, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Created, with the secret", body = CreatedTokenView,
+            headers(("Location" = String, description = "The new token's path"))),
+        (status = 403, description = "Only an admin creates tokens",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn create(
     state: web::Data<AppState>,
     op: Operator,
     body: JsonBody<TokenInput>,
 ) -> Result<HttpResponse, ApiError> {
-    op.require_admin()?;
     let input = body.into_inner();
-    let mut e = Errors::default();
-    let name = e.required_line("name", input.name.as_deref(), 100);
-    let operator_id = match input.operator_id.as_deref() {
-        None => {
-            e.add("operator_id", "is required");
-            None
-        }
-        Some(raw) => {
-            let id = Id::parse(raw);
-            if id.is_none() {
-                e.add("operator_id", format!("no operator with id \"{raw}\""));
-            }
-            id
-        }
+    let input = NewToken {
+        operator_id: input.operator_id,
+        name: input.name,
     };
-    e.finish(()).map_err(ApiError::Validation)?;
-    let (Some(name), Some(operator_id)) = (name, operator_id) else {
-        return Err(ApiError::field("body", "is incomplete"));
-    };
-    let token = new_token(TOKEN_PREFIX);
-    let row = ApiToken {
-        id: Id::new(),
-        operator_id: operator_id.clone(),
-        name,
-        token_hash: token_hash(&token),
-        active: true,
-        created_at: now().naive_utc(),
-    };
-    let row = state
-        .db
-        .write(move |c| {
-            match store::operators::find(c, &operator_id)? {
-                Some(o) if o.active => {}
-                Some(_) => return Err(ApiError::field("operator_id", "the operator is inactive")),
-                None => {
-                    return Err(ApiError::field(
-                        "operator_id",
-                        format!("no operator with id \"{operator_id}\""),
-                    ))
-                }
-            }
-            store::tokens::insert(c, &row)?;
-            Ok(row)
-        })
-        .await?;
-    let mut body = view(&row);
-    body["token"] = json!(token);
-    Ok(created(format!("/api/v1/tokens/{}", row.id), body))
+    let (row, token) = state.db.write(move |c| tokens::create(c, &op, input)).await?;
+    let location = format!("/api/v1/tokens/{}", row.id);
+    Ok(created(
+        location,
+        CreatedTokenView {
+            about: TokenView::from(row),
+            token,
+        },
+    ))
 }
 
 /// `DELETE /api/v1/tokens/{id}`: revokes it (`active: false`).
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens",
+    params(("id" = String, Path, description = "The token's id")), security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The token, revoked", body = TokenView),
+        (status = 403, description = "Only an admin revokes tokens",
+            body = crate::web::api::doc::Problem, content_type = "application/problem+json"),
+    ))]
 pub async fn deactivate(
     state: web::Data<AppState>,
     op: Operator,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    op.require_admin()?;
-    let id = path_id(&path, "token")?;
-    let row = state
-        .db
-        .write(move |c| {
-            store::tokens::find(c, &id)?.ok_or_else(|| ApiError::not_found("token", id.as_str()))?;
-            store::tokens::deactivate(c, &id)?;
-            store::tokens::find(c, &id)?.ok_or_else(|| ApiError::not_found("token", id.as_str()))
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(view(&row)))
+    let id = path.into_inner();
+    let row = state.db.write(move |c| tokens::deactivate(c, &op, &id)).await?;
+    Ok(HttpResponse::Ok().json(TokenView::from(row)))
 }
