@@ -314,6 +314,7 @@ fn seed_catalog(c: &mut Conn) -> diesel::QueryResult<()> {
                 active: true,
                 created_at: created,
                 updated_at: created,
+                attributes: first_questions(code),
             },
         )?;
     }
@@ -339,4 +340,42 @@ fn seed_catalog(c: &mut Conn) -> diesel::QueryResult<()> {
         )?;
     }
     Ok(())
+}
+
+/// The extra questions of the first catalog: road damage asks how large it is
+/// and where exactly (Open311 clients show them as a form).
+fn first_questions(code: &str) -> String {
+    use crate::domain::attributes::{Attribute, Choice};
+    if code != "road-damage" {
+        return "[]".into();
+    }
+    let choice = |key: &str, name: &str| Choice {
+        key: key.into(),
+        name: name.into(),
+    };
+    let questions = vec![
+        Attribute {
+            code: "size".into(),
+            datatype: "singlevaluelist".into(),
+            required: false,
+            variable: true,
+            description: "파손 크기 / How large is the damage?".into(),
+            order: 1,
+            values: vec![
+                choice("small", "주먹보다 작음 / smaller than a fist"),
+                choice("medium", "주먹에서 바퀴 크기 / fist to wheel size"),
+                choice("large", "바퀴보다 큼 / larger than a wheel"),
+            ],
+        },
+        Attribute {
+            code: "lane".into(),
+            datatype: "string".into(),
+            required: false,
+            variable: true,
+            description: "어느 차로입니까? / Which lane?".into(),
+            order: 2,
+            values: Vec::new(),
+        },
+    ];
+    serde_json::to_string(&questions).unwrap_or_else(|_| "[]".into())
 }

@@ -58,6 +58,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        attributes -> Text,
     }
 }
 
@@ -138,6 +139,8 @@ diesel::table! {
         version -> Integer,
         is_open -> Bool,
         next_notice_at -> Nullable<Timestamp>,
+        attributes -> Nullable<Text>,
+        media_url -> Nullable<Text>,
     }
 }
 

@@ -332,6 +332,8 @@ pub fn case(w: &World, rng: &mut impl Rng, received: DateTime<Utc>, cat: &Catego
         version: 1,
         is_open: true,
         next_notice_at: None,
+        attributes: None,
+        media_url: None,
     };
     let mut survey = None;
     let mut follow_up = None;

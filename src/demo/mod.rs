@@ -82,6 +82,7 @@ fn ensure_teams(c: &mut Conn) -> diesel::QueryResult<()> {
                     active: true,
                     created_at: at,
                     updated_at: at,
+                    attributes: "[]".into(),
                 },
             )?;
         }

@@ -27,7 +27,8 @@ string_enum! {
 }
 
 /// One choice of a list question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Choice {
     /// What is stored and sent.
     pub key: String,
@@ -36,23 +37,31 @@ pub struct Choice {
 }
 
 /// One extra question of a category.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Attribute {
     /// Unique within the category: `[A-Za-z0-9_-]`, at most 50.
     pub code: String,
-    /// The kind of answer.
+    /// The kind of answer: string, number, datetime, text, singlevaluelist, multivaluelist.
     pub datatype: String,
-    /// Whether a request must answer it.
+    /// Whether a request must answer it (default false).
+    #[serde(default)]
     pub required: bool,
-    /// False for a note shown to the citizen that takes no answer.
+    /// False for a note shown to the citizen that takes no answer (default true).
+    #[serde(default = "answered")]
     pub variable: bool,
     /// The question, for people.
     pub description: String,
-    /// Where it comes in the form.
+    /// Where it comes in the form (default 0; ties keep the given order).
+    #[serde(default)]
     pub order: i32,
     /// The choices of a list question.
     #[serde(default)]
     pub values: Vec<Choice>,
+}
+
+fn answered() -> bool {
+    true
 }
 
 /// The most questions a category may ask.
@@ -127,7 +136,7 @@ pub enum Answer {
 
 /// Checks a request's answers (each given as one or more strings, blanks
 /// counting as absent) against the category's questions; field names are
-/// `attribute[code]`. Answers to unknown questions are refused.
+/// `attributes.<code>`. Answers to unknown questions are refused.
 pub fn check_answers(
     questions: &[Attribute],
     given: &BTreeMap<String, Vec<String>>,
@@ -136,11 +145,11 @@ pub fn check_answers(
     let mut out = BTreeMap::new();
     for code in given.keys() {
         if !questions.iter().any(|q| q.variable && &q.code == code) {
-            e.add(format!("attribute[{code}]"), "this service asks no such question");
+            e.add(format!("attributes.{code}"), "this category asks no such question");
         }
     }
     for q in questions.iter().filter(|q| q.variable) {
-        let field = format!("attribute[{}]", q.code);
+        let field = format!("attributes.{}", q.code);
         let values: Vec<&str> = given
             .get(&q.code)
             .map(|v| v.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect())
@@ -235,7 +244,7 @@ mod tests {
         let ok = check_answers(&q, &given(&[("size", &["large"])])).unwrap();
         assert_eq!(ok["size"], Answer::One("large".into()));
         let missing = check_answers(&q, &given(&[])).unwrap_err();
-        assert_eq!(missing[0].field, "attribute[size]");
+        assert_eq!(missing[0].field, "attributes.size");
         let blank = check_answers(&q, &given(&[("size", &[" "])])).unwrap_err();
         assert!(blank[0].message.starts_with("is required"));
         let wrong = check_answers(&q, &given(&[("size", &["huge"])])).unwrap_err();
@@ -243,7 +252,7 @@ mod tests {
         let two = check_answers(&q, &given(&[("size", &["small", "large"])])).unwrap_err();
         assert_eq!(two[0].message, "takes one value");
         let unknown = check_answers(&q, &given(&[("size", &["small"]), ("colour", &["red"])])).unwrap_err();
-        assert_eq!(unknown[0].field, "attribute[colour]");
+        assert_eq!(unknown[0].field, "attributes.colour");
     }
 
     #[test]

@@ -6,11 +6,13 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::caller::Operator;
+use super::catalog::questions;
 use super::ServiceError;
 use crate::config::Settings;
 use crate::credentials::{new_token, token_hash};
 use crate::db::types::{now, Id};
 use crate::db::{is_unique_violation, Conn};
+use crate::domain::attributes::check_answers;
 use crate::domain::calendar::Calendar;
 use crate::domain::case::{Channel, Kind, Status};
 use crate::domain::deadline::{Deadline, DeadlineUnit, PROGRESS_NOTICE_DAYS};
@@ -151,6 +153,16 @@ pub fn receive(
     let intake = &intake;
 
     let category = resolve_category(c, intake)?;
+    let answers = match &category {
+        Some(cat) => check_answers(&questions(cat), &intake.attributes).map_err(ServiceError::Invalid)?,
+        None if !intake.attributes.is_empty() => {
+            return Err(ServiceError::field(
+                "attributes",
+                "only a case with a category answers its questions: name the category",
+            ))
+        }
+        None => Default::default(),
+    };
     let facts = CaseFacts {
         kind: intake.kind,
         category: category.as_ref().map(|c| c.code.as_str()),
@@ -242,6 +254,8 @@ pub fn receive(
         version: 0,
         is_open: true,
         next_notice_at: Some((received_at + chrono::Duration::days(PROGRESS_NOTICE_DAYS)).naive_utc()),
+        attributes: (!answers.is_empty()).then(|| serde_json::to_string(&answers).unwrap_or_default()),
+        media_url: intake.media_url.clone(),
     };
     store::cases::insert(c, &row)?;
 

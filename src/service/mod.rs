@@ -4,6 +4,7 @@
 pub mod caller;
 pub mod cases;
 pub mod casework;
+pub mod catalog;
 pub mod due_dates;
 pub mod holidays;
 pub mod intake;

@@ -86,6 +86,10 @@ pub struct CaseRow {
     pub is_open: bool,
     /// When the next 30-day progress notice is due while open.
     pub next_notice_at: Option<NaiveDateTime>,
+    /// Answers to the category's extra questions: a JSON object by question code.
+    pub attributes: Option<String>,
+    /// A photo or document the citizen pointed to.
+    pub media_url: Option<String>,
 }
 
 /// Adds a case.

@@ -37,6 +37,8 @@ pub struct Category {
     pub created_at: NaiveDateTime,
     /// Last changed.
     pub updated_at: NaiveDateTime,
+    /// Its extra questions (Open311 attributes): a JSON list, in order.
+    pub attributes: String,
 }
 
 /// Every category, by code.

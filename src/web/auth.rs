@@ -30,7 +30,8 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     }
 }
 
-async fn authenticate(state: web::Data<AppState>, token: String) -> Result<Operator, ApiError> {
+/// The operator whose API token this is; 401 when unknown or revoked.
+pub async fn authenticate(state: web::Data<AppState>, token: String) -> Result<Operator, ApiError> {
     let hash = token_hash(&token);
     let found = state
         .db

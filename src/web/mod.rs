@@ -7,6 +7,7 @@ pub mod auth;
 pub mod citizen;
 pub mod extract;
 pub mod hygiene;
+pub mod open311;
 pub mod problem;
 pub mod routes;
 pub mod throttle;

@@ -233,8 +233,15 @@ pub fn problemize<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerR
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/problem+json") || v.starts_with("text/html"));
+    // Open311 answers errors in its own list, XML or JSON.
+    let open311 = res.request().path().starts_with(crate::web::open311::BASE)
+        && res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/xml") || v.starts_with("application/json"));
     // Our own problems, and the citizen's HTML pages, pass through as they are.
-    if is_problem {
+    if is_problem || open311 {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();

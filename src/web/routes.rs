@@ -14,6 +14,7 @@ use super::extract;
 /// Registers every route of the service.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     extract::configure(cfg);
+    super::open311::configure(cfg);
     cfg.service(at("/healthz").get(ops::healthz).done())
         .service(at("/readyz").get(ops::readyz).done())
         .service(at("/metrics").get(ops::metrics).done())

@@ -4,6 +4,7 @@
 use super::{duplicate, key, keywords};
 use crate::db::types::{now, Id};
 use crate::db::Conn;
+use crate::domain::attributes::{check_definitions, Attribute};
 use crate::domain::case::Kind;
 use crate::domain::catalog::is_code;
 use crate::domain::deadline::{Deadline, DeadlineUnit};
@@ -42,6 +43,8 @@ pub struct CategoryChange {
     pub description: Option<Option<String>>,
     /// Whether it takes new cases.
     pub active: Option<bool>,
+    /// Its extra questions, the whole list.
+    pub attributes: Option<Vec<Attribute>>,
 }
 
 /// Every category, active or not (any operator).
@@ -73,6 +76,7 @@ pub fn create(c: &mut Conn, op: &Operator, input: CategoryChange) -> Result<Cate
         active: true,
         created_at: at,
         updated_at: at,
+        attributes: "[]".into(),
     };
     apply(c, &mut cat, input, true)?;
     save(c, &cat, true)?;
@@ -168,6 +172,16 @@ fn apply(c: &mut Conn, cat: &mut Category, input: CategoryChange, new: bool) -> 
         }
         None if new => e.add("deadline", "is required: {\"amount\": 7, \"unit\": \"days\"}"),
         None => {}
+    }
+    if let Some(list) = input.attributes {
+        match check_definitions(&list) {
+            Ok(sorted) => cat.attributes = serde_json::to_string(&sorted).unwrap_or_else(|_| "[]".into()),
+            Err(errors) => {
+                for f in errors {
+                    e.add(f.field, f.message);
+                }
+            }
+        }
     }
     if let Some(words) = input.keywords {
         cat.keywords = store::keywords_to_text(&keywords(&mut e, "keywords", words));

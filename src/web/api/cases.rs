@@ -348,6 +348,11 @@ pub struct CaseView {
     pub resolution: Option<String>,
     /// When an adopted proposal is carried out.
     pub planned_implementation_date: Option<NaiveDate>,
+    /// Answers to the category's extra questions, by question code.
+    #[schema(value_type = Option<Object>)]
+    pub attributes: Option<Value>,
+    /// A photo or document the citizen pointed to.
+    pub media_url: Option<String>,
 }
 
 impl CaseView {
@@ -405,6 +410,8 @@ impl CaseView {
             overdue: d.figures.overdue,
             resolution: row.resolution.clone(),
             planned_implementation_date: row.planned_implementation_date,
+            attributes: row.attributes.as_deref().and_then(|a| serde_json::from_str(a).ok()),
+            media_url: row.media_url.clone(),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! `/api/v1/categories`: list and read (any operator), create, change and
 //! deactivate (admin); use cases in `service::settings::categories`.
 
+use crate::domain::attributes::Attribute;
+use crate::service::catalog::questions;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -55,6 +57,8 @@ pub struct CategoryInput {
     description: Option<Option<String>>,
     /// Whether it takes new cases.
     active: Option<bool>,
+    /// Its extra questions (Open311 attributes), the whole list; `[]` removes them.
+    attributes: Option<Vec<Attribute>>,
 }
 
 impl From<CategoryInput> for CategoryChange {
@@ -72,6 +76,7 @@ impl From<CategoryInput> for CategoryChange {
             keywords: i.keywords,
             description: i.description,
             active: i.active,
+            attributes: i.attributes,
         }
     }
 }
@@ -108,10 +113,13 @@ pub struct CategoryView {
     pub description: Option<String>,
     /// Whether it takes new cases.
     pub active: bool,
+    /// Its extra questions, in order.
+    pub attributes: Vec<Attribute>,
 }
 
 impl From<Category> for CategoryView {
     fn from(c: Category) -> Self {
+        let attributes = questions(&c);
         CategoryView {
             id: c.id.to_string(),
             keywords: store::keywords_from_text(&c.keywords),
@@ -126,6 +134,7 @@ impl From<Category> for CategoryView {
             },
             description: c.description,
             active: c.active,
+            attributes,
         }
     }
 }

@@ -151,6 +151,7 @@ pub static DOCUMENT: LazyLock<Document> = LazyLock::new(|| {
         super::surveys::Doc::openapi(),
         crate::web::citizen::track::Doc::openapi(),
         crate::web::citizen::surveys::Doc::openapi(),
+        crate::web::open311::Doc::openapi(),
         super::teams::Doc::openapi(),
         super::categories::Doc::openapi(),
         super::rules::Doc::openapi(),

@@ -75,10 +75,8 @@ struct DiscoveryXml<'a> {
 #[utoipa::path(get, path = "/open311/v2/discovery.{format}", tag = "open311",
     params(("format" = String, Path, description = "`xml` or `json`")),
     responses(
-        (status = 200, description = "The discovery document", body = Discovery,
-            content_type = ["application/json; charset=utf-8", "text/xml; charset=utf-8"]),
-        (status = 404, description = "An unknown format or jurisdiction", body = Vec<super::services::ErrorItemDoc>,
-            content_type = ["application/json; charset=utf-8", "text/xml; charset=utf-8"]),
+        (status = 200, description = "The discovery document", content((Discovery = "application/json"), (String = "text/xml"))),
+        (status = 404, description = "An unknown format or jurisdiction", content((Vec<super::services::ErrorItemDoc> = "application/json"), (String = "text/xml"))),
     ))]
 pub async fn show(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, Open311Error> {
     let format = format_of(&req)?;

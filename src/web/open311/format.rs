@@ -41,7 +41,13 @@ impl Format {
 
 /// Renders `value` as JSON, or as XML under the root element `root` (a
 /// struct whose fields are the elements, lists as repeated elements).
-pub fn render<T: Serialize, X: Serialize>(format: Format, status: StatusCode, json: &T, xml: &X, root: &str) -> HttpResponse {
+pub fn render<T: Serialize, X: Serialize>(
+    format: Format,
+    status: StatusCode,
+    json: &T,
+    xml: &X,
+    root: &str,
+) -> HttpResponse {
     let mut res = HttpResponse::build(status);
     match format {
         Format::Json => match serde_json::to_string(json) {
@@ -158,7 +164,21 @@ impl actix_web::ResponseError for Open311Error {
             code: self.status,
             description: &self.description,
         }];
-        let mut res = render(self.format, self.status_code(), &items, &ErrorList { error: items.iter().map(|i| ErrorItem { code: i.code, description: i.description }).collect() }, "errors");
+        let mut res = render(
+            self.format,
+            self.status_code(),
+            &items,
+            &ErrorList {
+                error: items
+                    .iter()
+                    .map(|i| ErrorItem {
+                        code: i.code,
+                        description: i.description,
+                    })
+                    .collect(),
+            },
+            "errors",
+        );
         if let Some(s) = self.retry_after {
             if let Ok(v) = header::HeaderValue::from_str(&s.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);

@@ -17,6 +17,19 @@ use self::format::{Format, Open311Error};
 use super::hygiene::at;
 use super::AppState;
 
+/// The door's part of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    discovery::show,
+    services::list,
+    services::show,
+    requests::list,
+    requests::create,
+    requests::show,
+    requests::token
+))]
+pub struct Doc;
+
 /// Where the door is mounted.
 pub const BASE: &str = "/open311/v2";
 
@@ -24,14 +37,22 @@ pub const BASE: &str = "/open311/v2";
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(at("/open311/v2/discovery.{format}").get(discovery::show).done())
         .service(at("/open311/v2/services.{format}").get(services::list).done())
-        .service(at("/open311/v2/services/{service_code}.{format}").get(services::show).done())
+        .service(
+            at("/open311/v2/services/{service_code}.{format}")
+                .get(services::show)
+                .done(),
+        )
         .service(
             at("/open311/v2/requests.{format}")
                 .get(requests::list)
                 .post(requests::create)
                 .done(),
         )
-        .service(at("/open311/v2/requests/{service_request_id}.{format}").get(requests::show).done())
+        .service(
+            at("/open311/v2/requests/{service_request_id}.{format}")
+                .get(requests::show)
+                .done(),
+        )
         .service(at("/open311/v2/tokens/{token}.{format}").get(requests::token).done());
 }
 
@@ -67,7 +88,11 @@ pub fn comma_list(args: &BTreeMap<String, Vec<String>>, name: &str) -> Vec<Strin
 }
 
 /// A 404 unless `jurisdiction_id`, when given, is the one this server answers for.
-pub fn check_jurisdiction(state: &AppState, format: Format, args: &BTreeMap<String, Vec<String>>) -> Result<(), Open311Error> {
+pub fn check_jurisdiction(
+    state: &AppState,
+    format: Format,
+    args: &BTreeMap<String, Vec<String>>,
+) -> Result<(), Open311Error> {
     match (one(args, "jurisdiction_id"), &state.settings.jurisdiction) {
         (Some(given), Some(ours)) if given != ours => Err(Open311Error::new(
             format,
