@@ -131,17 +131,23 @@ impl Routes {
             names.insert(names.iter().position(|m| *m == "GET").map_or(0, |i| i + 1), "HEAD");
         }
         let allow = names.join(", ");
-        self.resource.default_service(web::to(move || {
-            let allow = allow.clone();
-            async move {
-                let mut res: HttpResponse =
-                    ApiError::MethodNotAllowed(format!("this resource accepts {allow}")).error_response();
-                if let Ok(v) = header::HeaderValue::from_str(&allow) {
-                    res.headers_mut().insert(header::ALLOW, v);
+        self.resource
+            .default_service(web::to(move |req: actix_web::HttpRequest| {
+                let allow = allow.clone();
+                async move {
+                    let refusal = ApiError::MethodNotAllowed(format!("this resource accepts {allow}"));
+                    let mut res: HttpResponse = match super::open311::format::Format::of_door(req.path()) {
+                        Some(format) => {
+                            super::open311::format::Open311Error::from_api(format, refusal).error_response()
+                        }
+                        None => refusal.error_response(),
+                    };
+                    if let Ok(v) = header::HeaderValue::from_str(&allow) {
+                        res.headers_mut().insert(header::ALLOW, v);
+                    }
+                    res
                 }
-                res
-            }
-        }))
+            }))
     }
 }
 

@@ -363,6 +363,16 @@ both_backends! {
                 assert_eq!(error_of(format, &ct, &body).0, u64::from(status));
             }
         }
+        // Another method, or a path the door does not have: still the standard's list.
+        let r = app.request(Method::PUT, &format!("{BASE}/requests.json")).send().await.unwrap();
+        assert_eq!(r.status(), 405);
+        assert_eq!(r.headers()["allow"], "GET, HEAD, POST");
+        let ct = r.headers()["content-type"].to_str().unwrap().to_string();
+        assert_eq!(error_of("json", &ct, &r.text().await.unwrap()).0, 405);
+        let (status, ct, body) = get(app, "/nothing.xml").await;
+        assert_eq!(status, 404);
+        assert_eq!(error_of("xml", &ct, &body).0, 404);
+
         // An address id alone is a location; it comes back as the address id.
         let (status, _, body) = file(app, "json", &[("api_key", ADMIN_TOKEN), ("service_code", "road-damage"), ("address_id", "A-17"), ("attribute[size]", "small")]).await;
         assert_eq!(status, 201, "{body}");

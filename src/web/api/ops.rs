@@ -45,11 +45,19 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     }
 }
 
-/// Every path no route matches.
-pub async fn not_found() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::NotFound(
-        "no such resource; the API lives under /api/v1".into(),
-    ))
+/// Every path no route matches (in the Open311 door, as its error list).
+pub async fn not_found(req: actix_web::HttpRequest) -> HttpResponse {
+    use actix_web::ResponseError;
+    match crate::web::open311::format::Format::of_door(req.path()) {
+        Some(format) => crate::web::open311::format::Open311Error::new(
+            format,
+            404,
+            "no such resource; the paths are discovery, services, services/{service_code}, requests, \
+             requests/{service_request_id} and tokens/{token}, each ending .xml or .json",
+        )
+        .error_response(),
+        None => ApiError::NotFound("no such resource; the API lives under /api/v1".into()).error_response(),
+    }
 }
 
 /// `GET /metrics`: Prometheus text; the pool and the outbox are read now.

@@ -27,6 +27,18 @@ impl Format {
         }
     }
 
+    /// The format of a path in this door by its suffix (XML unless `.json`);
+    /// `None` for a path outside the door.
+    pub fn of_door(path: &str) -> Option<Format> {
+        path.starts_with(super::BASE).then(|| {
+            if path.ends_with(".json") {
+                Format::Json
+            } else {
+                Format::Xml
+            }
+        })
+    }
+
     /// The format of a suffix; an unknown one is a 404 written as XML, the standard's default.
     pub fn of(suffix: &str) -> Result<Format, Open311Error> {
         Format::parse(suffix).ok_or_else(|| {
