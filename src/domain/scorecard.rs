@@ -131,7 +131,8 @@ pub type Targets = HashMap<(i32, String), f64>;
 
 /// The figures of API.md for one team (or the agency) and period. Rates are
 /// fractions from 0 to 1; a rate or average without cases to measure is null.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// (Its schema is the API's too: the figures are published as they are.)
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Figures {
     /// Cases received in the period.
     pub received: i64,

@@ -9,7 +9,6 @@ use super::casework::{clear_answer, end_hold, perform, Actor, Ctx};
 use super::ServiceError;
 use crate::config::Settings;
 use crate::credentials::{same_hash, token_hash};
-use crate::db::types::now;
 use crate::db::Conn;
 use crate::domain::case::{Kind, Outcome};
 use crate::domain::status::Action;
@@ -85,24 +84,14 @@ pub struct PublicCase {
 
 fn public_case(c: &mut Conn, settings: &Settings, row: CaseRow) -> Result<PublicCase, ServiceError> {
     let calendar = settings.calendar(c)?;
-    let holds = store::holds::for_cases(c, std::slice::from_ref(&row.id))?
-        .remove(&row.id)
-        .unwrap_or_default();
-    let figures = Figures::of(&calendar, &row, &holds, now());
-    let category = match &row.category_id {
-        Some(id) => store::categories::find(c, id)?,
-        None => None,
-    };
-    let team = match &row.team_id {
-        Some(id) => store::teams::find(c, id)?,
-        None => None,
-    };
     let timeline = store::events::for_case(c, &row.id, true)?;
+    // The operator's reading of the case, of which the citizen gets the public part.
+    let d = super::cases::detail(c, &calendar, row)?;
     Ok(PublicCase {
-        row,
-        category,
-        team,
-        figures,
+        row: d.row,
+        category: d.category,
+        team: d.team,
+        figures: d.figures,
         timeline,
     })
 }

@@ -215,85 +215,6 @@ async fn load(state: &web::Data<AppState>, r: Request, periods: Vec<Period>) -> 
     Ok(out)
 }
 
-/// The figures of API.md for a team or the agency; rates are fractions
-/// from 0 to 1, and a rate or average without cases to measure is null.
-#[derive(Serialize, ToSchema)]
-pub struct FiguresView {
-    /// Cases received in the period.
-    pub received: i64,
-    /// Cases resolved in the period (by the team that resolved them).
-    pub resolved: i64,
-    /// Of those, resolved after their due date.
-    pub resolved_late: i64,
-    /// Cases received in the period that are still open.
-    pub open: i64,
-    /// Of those, past their due date.
-    pub overdue: i64,
-    /// Resolved on time / resolved.
-    pub on_time_rate: Option<f64>,
-    /// Mean processing days of the resolved cases.
-    pub avg_processing_days: Option<f64>,
-    /// Median processing days of the resolved cases.
-    pub median_processing_days: Option<f64>,
-    /// Resolved cases drawn for a survey: links emailed and calls made or due.
-    pub surveys_sent: i64,
-    /// Of those, answered.
-    pub responses: i64,
-    /// Responses / surveys sent.
-    pub response_rate: Option<f64>,
-    /// Mean of both scores over the responses (1–5).
-    pub avg_score: Option<f64>,
-    /// Mean process score.
-    pub avg_process_score: Option<f64>,
-    /// Mean result score.
-    pub avg_result_score: Option<f64>,
-    /// Responses scoring the process 4 or 5 / responses.
-    pub process_satisfaction_rate: Option<f64>,
-    /// Responses scoring the result 4 or 5 / responses.
-    pub result_satisfaction_rate: Option<f64>,
-    /// Mean of the process and result satisfaction rates.
-    pub satisfaction_rate: Option<f64>,
-    /// Lower bound of the 95% Wilson interval of the satisfaction rate over the responses.
-    pub satisfaction_ci_low: Option<f64>,
-    /// Responses scoring 2 or less on either question.
-    pub dissatisfied: i64,
-    /// The yearly target for the kinds answered (weighted by responses).
-    pub target: Option<f64>,
-    /// Satisfaction rate − target.
-    pub target_gap: Option<f64>,
-    /// Place among teams with responses; null without responses.
-    pub rank: Option<u32>,
-}
-
-impl From<&Figures> for FiguresView {
-    fn from(f: &Figures) -> Self {
-        FiguresView {
-            received: f.received,
-            resolved: f.resolved,
-            resolved_late: f.resolved_late,
-            open: f.open,
-            overdue: f.overdue,
-            on_time_rate: f.on_time_rate,
-            avg_processing_days: f.avg_processing_days,
-            median_processing_days: f.median_processing_days,
-            surveys_sent: f.surveys_sent,
-            responses: f.responses,
-            response_rate: f.response_rate,
-            avg_score: f.avg_score,
-            avg_process_score: f.avg_process_score,
-            avg_result_score: f.avg_result_score,
-            process_satisfaction_rate: f.process_satisfaction_rate,
-            result_satisfaction_rate: f.result_satisfaction_rate,
-            satisfaction_rate: f.satisfaction_rate,
-            satisfaction_ci_low: f.satisfaction_ci_low,
-            dissatisfied: f.dissatisfied,
-            target: f.target,
-            target_gap: f.target_gap,
-            rank: f.rank,
-        }
-    }
-}
-
 /// A team beside its figures.
 #[derive(Serialize, ToSchema)]
 pub struct ScoredTeam {
@@ -310,7 +231,7 @@ pub struct TeamRow {
     pub team: ScoredTeam,
     /// Its figures.
     #[serde(flatten)]
-    pub figures: FiguresView,
+    pub figures: Figures,
 }
 
 impl From<&TeamFigures> for TeamRow {
@@ -320,7 +241,7 @@ impl From<&TeamFigures> for TeamRow {
                 id: t.team.id.to_string(),
                 name: t.team.name.clone(),
             },
-            figures: FiguresView::from(&t.figures),
+            figures: t.figures.clone(),
         }
     }
 }
@@ -342,7 +263,7 @@ pub struct MonthTotalRow {
     pub month: String,
     /// All teams together.
     #[serde(flatten)]
-    pub figures: FiguresView,
+    pub figures: Figures,
 }
 
 /// `GET /api/v1/stats/teams` as JSON.
@@ -355,7 +276,7 @@ pub struct TeamsCard {
     /// Active teams and any team with cases in the period, by name.
     pub items: Vec<TeamRow>,
     /// All teams together.
-    pub total: FiguresView,
+    pub total: Figures,
 }
 
 /// `GET /api/v1/stats/monthly` as JSON.
@@ -394,7 +315,7 @@ fn month_rows(card: &Card) -> Vec<MonthTeamRow> {
 fn month_total(card: &Card) -> MonthTotalRow {
     MonthTotalRow {
         month: month_name(&card.period),
-        figures: FiguresView::from(&card.total),
+        figures: card.total.clone(),
     }
 }
 
@@ -437,7 +358,7 @@ pub async fn teams(
         return Err(bad("no period"));
     };
     let items: Vec<TeamRow> = card.teams.iter().map(TeamRow::from).collect();
-    let total = FiguresView::from(&card.total);
+    let total = card.total.clone();
     if csv {
         let mut all = values(&items)?;
         all.extend(values(std::slice::from_ref(&total))?);
