@@ -68,6 +68,7 @@ pub fn first_start(db: &Db, settings: &Settings) -> anyhow::Result<Option<FirstS
             active: true,
             created_at: at,
             updated_at: at,
+            locale: "ko".into(),
         };
         store::operators::insert(c, &admin)?;
         store::tokens::insert(

@@ -138,6 +138,7 @@ pub fn operator_create(settings: &Settings, args: OperatorCreate) -> anyhow::Res
             active: true,
             created_at: at,
             updated_at: at,
+            locale: "ko".into(),
         };
         store::operators::insert(c, &op)?;
         store::operators::set_teams(c, &op.id, &team_ids)?;

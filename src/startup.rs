@@ -69,6 +69,7 @@ impl Application {
             db,
             settings,
             limiter,
+            login_guard: Default::default(),
             draining: draining.clone(),
         });
         let app = move || {

@@ -22,6 +22,17 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        locale -> Text,
+    }
+}
+
+diesel::table! {
+    office_sessions (token_hash) {
+        token_hash -> Text,
+        operator_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
     }
 }
 
@@ -176,6 +187,7 @@ diesel::joinable!(routing_rules -> teams (team_id));
 diesel::joinable!(cases -> teams (team_id));
 diesel::joinable!(cases -> categories (category_id));
 diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(office_sessions -> operators (operator_id));
 
 diesel::table! {
     case_holds (id) {
@@ -260,6 +272,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     surveys,
     follow_ups,
     targets,
+    office_sessions,
 );
 
 diesel::table! {

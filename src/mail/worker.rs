@@ -44,6 +44,10 @@ pub fn spawn(
                 last_holidays = Instant::now();
             }
             if last_progress.elapsed() >= PROGRESS_EVERY {
+                // Sessions that ran out are refused already; this only keeps the table small.
+                if let Err(e) = db.write_blocking(crate::service::sessions::sweep) {
+                    tracing::warn!(error = %e, "back-office sessions");
+                }
                 if let Err(e) = queue_progress_notices(&db, &settings) {
                     tracing::warn!(error = %mask_emails(&e.to_string()), "progress notices");
                 }

@@ -51,3 +51,16 @@ impl Operator {
         matches!(self.role, Role::Manager | Role::Agent).then(|| self.team_ids.clone())
     }
 }
+
+/// The caller an active operator's row makes, with their teams.
+pub fn load(c: &mut crate::db::Conn, op: crate::store::operators::Operator) -> Result<Operator, ServiceError> {
+    let team_ids = crate::store::operators::team_ids(c, &op.id)?;
+    let role = Role::parse(&op.role)
+        .ok_or_else(|| ServiceError::Conflict(format!("the operator has an unknown role {}", op.role)))?;
+    Ok(Operator {
+        id: op.id,
+        name: op.name,
+        role,
+        team_ids,
+    })
+}

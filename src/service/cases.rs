@@ -161,3 +161,54 @@ impl Figures {
         }
     }
 }
+
+/// Everything the case page shows: the case, its history, its survey, who it
+/// may be assigned to, the teams it may go to, and whether the reader works it.
+pub struct Workbench {
+    /// The case.
+    pub detail: CaseDetail,
+    /// Its history as the reader may see it.
+    pub history: History,
+    /// Its happy-call survey, if one was drawn.
+    pub survey: Option<crate::store::surveys::Survey>,
+    /// Active operators of its team (not happy-call), by name.
+    pub assignable: Vec<(Id, String)>,
+    /// Active teams, by name.
+    pub teams: Vec<(Id, String)>,
+    /// Whether the reader may work the case.
+    pub workable: bool,
+}
+
+/// The case page's contents for an operator.
+pub fn workbench(c: &mut Conn, settings: &Settings, op: &Operator, id: &Id) -> Result<Workbench, ServiceError> {
+    let (_, seen) = seen_case(c, op, id)?;
+    let detail = show(c, settings, op, id)?;
+    let history = history(c, op, id)?;
+    let survey = store::surveys::for_case(c, id)?;
+    let mut assignable = Vec::new();
+    if let Some(team) = &detail.row.team_id {
+        let members: Vec<Id> = store::operators::all_memberships(c)?
+            .into_iter()
+            .filter(|(_, t)| t == team)
+            .map(|(o, _)| o)
+            .collect();
+        for o in store::operators::list(c)? {
+            if o.active && o.role != Role::Happycall.as_str() && members.contains(&o.id) {
+                assignable.push((o.id, o.name));
+            }
+        }
+    }
+    let teams = store::teams::list(c)?
+        .into_iter()
+        .filter(|t| t.active)
+        .map(|t| (t.id, t.name))
+        .collect();
+    Ok(Workbench {
+        detail,
+        history,
+        survey,
+        assignable,
+        teams,
+        workable: may_work(op.role, seen),
+    })
+}

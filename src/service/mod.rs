@@ -12,6 +12,7 @@ pub mod outbox;
 pub mod published;
 pub mod queue;
 pub mod scorecards;
+pub mod sessions;
 pub mod settings;
 pub mod surveys;
 pub mod tracking;

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDateTime, TimeZone};
 
 use super::caller::Operator;
 use super::cases::Figures;
@@ -75,21 +75,13 @@ pub struct Queue {
     pub more: bool,
 }
 
-/// The page of the queue the filters describe. A category code nobody
-/// knows is an invalid `category`.
-pub fn list(
+/// The store's filter for an operator's queue: managers and agents within their teams.
+fn scoped(
     c: &mut Conn,
-    settings: &Settings,
     op: &Operator,
     filter: QueueFilter,
-    page: Page,
-) -> Result<Queue, ServiceError> {
-    if !may_list_cases(op.role) {
-        return Err(ServiceError::Forbidden(
-            "a happy-call operator's cases are on GET /api/v1/happy-calls".into(),
-        ));
-    }
-    let at = now();
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Filter, ServiceError> {
     let mut f = Filter {
         statuses: filter.statuses,
         kind: filter.kind,
@@ -115,6 +107,81 @@ pub fn list(
             .ok_or_else(|| ServiceError::field("category", format!("no category with code \"{code}\"")))?;
         f.category = Some(cat.id);
     }
+    Ok(f)
+}
+
+/// The counts of an operator's cases the dashboard shows.
+#[derive(Debug, Clone, Default)]
+pub struct Overview {
+    /// Received, nobody assigned yet.
+    pub new: i64,
+    /// Assigned or being worked on.
+    pub in_progress: i64,
+    /// Waiting on the citizen or a third party.
+    pub on_hold: i64,
+    /// Open and due before the end of today (not yet overdue).
+    pub due_today: i64,
+    /// Open and past due.
+    pub overdue: i64,
+}
+
+/// The counts of the cases an operator may list (managers and agents: their teams).
+pub fn overview(c: &mut Conn, settings: &Settings, op: &Operator) -> Result<Overview, ServiceError> {
+    let at = now();
+    let statuses = |list: &[&str]| QueueFilter {
+        statuses: list.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
+    let count = |c: &mut Conn, f: QueueFilter| -> Result<i64, ServiceError> {
+        let f = scoped(c, op, f, at)?;
+        Ok(store::cases::count(c, &f)?)
+    };
+    let open = ["received", "assigned", "in_progress", "on_hold"];
+    let tomorrow = settings
+        .timezone
+        .from_utc_datetime(&at.naive_utc())
+        .date_naive()
+        .succ_opt()
+        .map(|d| settings.start_of_day(d));
+    let overdue = count(
+        c,
+        QueueFilter {
+            overdue: true,
+            ..statuses(&open)
+        },
+    )?;
+    let due_by_tonight = count(
+        c,
+        QueueFilter {
+            due_before: tomorrow,
+            ..statuses(&open)
+        },
+    )?;
+    Ok(Overview {
+        new: count(c, statuses(&["received"]))?,
+        in_progress: count(c, statuses(&["assigned", "in_progress"]))?,
+        on_hold: count(c, statuses(&["on_hold"]))?,
+        due_today: (due_by_tonight - overdue).max(0),
+        overdue,
+    })
+}
+
+/// The page of the queue the filters describe. A category code nobody
+/// knows is an invalid `category`.
+pub fn list(
+    c: &mut Conn,
+    settings: &Settings,
+    op: &Operator,
+    filter: QueueFilter,
+    page: Page,
+) -> Result<Queue, ServiceError> {
+    if !may_list_cases(op.role) {
+        return Err(ServiceError::Forbidden(
+            "a happy-call operator's cases are on GET /api/v1/happy-calls".into(),
+        ));
+    }
+    let at = now();
+    let f = scoped(c, op, filter, at)?;
     let mut rows = store::cases::queue(c, &f, page.sort, page.after, page.limit + 1)?;
     let more = rows.len() as i64 > page.limit;
     rows.truncate(page.limit as usize);

@@ -209,15 +209,9 @@ fn like_pattern(text: &str) -> String {
     p
 }
 
-/// One page of a queue: cases after the keyset position `after`, at most `limit`.
-pub fn queue(
-    conn: &mut Conn,
-    f: &Filter,
-    sort: Sort,
-    after: Option<(NaiveDateTime, Id)>,
-    limit: i64,
-) -> QueryResult<Vec<CaseRow>> {
-    let mut q = cases::table.select(CaseRow::as_select()).into_boxed();
+/// The cases a queue's filters select, as a query to page or count.
+fn filtered<'a>(f: &Filter) -> cases::BoxedQuery<'a, crate::db::MultiBackend> {
+    let mut q = cases::table.into_boxed();
     let open: Vec<String> = OPEN_STATUSES.iter().map(|s| s.as_str().to_string()).collect();
     if !f.statuses.is_empty() {
         let all_open = f.statuses.iter().all(|s| open.contains(s));
@@ -273,6 +267,23 @@ pub fn queue(
                 .or(lower(cases::description).like(p).escape('\\')),
         );
     }
+    q
+}
+
+/// How many cases a queue's filters select.
+pub fn count(conn: &mut Conn, f: &Filter) -> QueryResult<i64> {
+    filtered(f).count().get_result(conn)
+}
+
+/// One page of a queue: cases after the keyset position `after`, at most `limit`.
+pub fn queue(
+    conn: &mut Conn,
+    f: &Filter,
+    sort: Sort,
+    after: Option<(NaiveDateTime, Id)>,
+    limit: i64,
+) -> QueryResult<Vec<CaseRow>> {
+    let mut q = filtered(f);
     q = match (sort, after) {
         (Sort::Due, Some((t, id))) => q.filter(cases::due_at.gt(t).or(cases::due_at.eq(t).and(cases::id.gt(id)))),
         (Sort::Received, Some((t, id))) => q.filter(
@@ -286,7 +297,7 @@ pub fn queue(
         Sort::Due => q.order((cases::due_at.asc(), cases::id.asc())),
         Sort::Received => q.order((cases::received_at.desc(), cases::id.desc())),
     };
-    q.limit(limit).load(conn)
+    q.select(CaseRow::as_select()).limit(limit).load(conn)
 }
 
 /// Open cases whose next progress notice is due at `now`.

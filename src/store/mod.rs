@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod operators;
 pub mod outbox;
 pub mod rules;
+pub mod sessions;
 pub mod stats;
 pub mod surveys;
 pub mod targets;

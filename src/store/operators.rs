@@ -27,6 +27,8 @@ pub struct Operator {
     pub created_at: NaiveDateTime,
     /// Last changed.
     pub updated_at: NaiveDateTime,
+    /// The back office's language for them: `ko` or `en`.
+    pub locale: String,
 }
 
 /// Every operator, by email.

@@ -9,8 +9,7 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use super::problem::ApiError;
 use super::AppState;
 use crate::credentials::token_hash;
-use crate::domain::catalog::Role;
-use crate::service::caller::Operator;
+use crate::service::caller::{self, Operator};
 use crate::store;
 
 /// The bearer token of a request: `None` without an Authorization header,
@@ -35,23 +34,12 @@ pub async fn authenticate(state: web::Data<AppState>, token: String) -> Result<O
     let hash = token_hash(&token);
     let found = state
         .db
-        .read(move |c| {
-            let Some(op) = store::tokens::operator_by_hash(c, &hash)? else {
-                return Ok::<_, ApiError>(None);
-            };
-            let teams = store::operators::team_ids(c, &op.id)?;
-            Ok(Some((op, teams)))
+        .read(move |c| match store::tokens::operator_by_hash(c, &hash)? {
+            Some(op) => caller::load(c, op).map(Some),
+            None => Ok::<_, crate::service::ServiceError>(None),
         })
         .await?;
-    let (op, team_ids) =
-        found.ok_or_else(|| ApiError::Unauthorized("the bearer token is unknown or revoked".into()))?;
-    let role = Role::parse(&op.role).ok_or_else(|| ApiError::Internal(format!("stored role {}", op.role)))?;
-    Ok(Operator {
-        id: op.id,
-        name: op.name,
-        role,
-        team_ids,
-    })
+    found.ok_or_else(|| ApiError::Unauthorized("the bearer token is unknown or revoked".into()))
 }
 
 fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {

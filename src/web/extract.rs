@@ -160,3 +160,18 @@ where
 {
     serde::Deserialize::deserialize(d).map(Some)
 }
+
+/// Fields by name, from a query string or a form body: an empty value counts
+/// as absent; `name[]` collects every value given under `name`.
+pub fn form_fields(raw: &[u8]) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut out: std::collections::BTreeMap<String, Vec<String>> = std::collections::BTreeMap::new();
+    for (k, v) in form_urlencoded::parse(raw) {
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        let k = k.strip_suffix("[]").unwrap_or(&k).to_string();
+        out.entry(k).or_default().push(v.to_string());
+    }
+    out
+}

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod citizen;
 pub mod extract;
 pub mod hygiene;
+pub mod office;
 pub mod open311;
 pub mod problem;
 pub mod routes;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The public endpoints' limit per client address.
     pub limiter: Arc<throttle::Limiter>,
+    /// Failed back-office sign-ins, per address and account.
+    pub login_guard: Arc<office::guard::LoginGuard>,
     /// Set on shutdown: `/readyz` answers 503 so load balancers send no more.
     pub draining: Arc<std::sync::atomic::AtomicBool>,
 }

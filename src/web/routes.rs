@@ -15,6 +15,7 @@ use super::extract;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     extract::configure(cfg);
     super::open311::configure(cfg);
+    super::office::configure(cfg);
     cfg.service(at("/healthz").get(ops::healthz).done())
         .service(at("/readyz").get(ops::readyz).done())
         .service(at("/metrics").get(ops::metrics).done())
@@ -135,7 +136,8 @@ mod tests {
         let _ = actix_web::App::new().configure(super::configure);
         let routed: BTreeSet<(String, String)> = registered()
             .into_iter()
-            .filter(|(path, _)| !path.starts_with("/api-docs"))
+            // The docs page and the back office are pages for people, not operations.
+            .filter(|(path, _)| !path.starts_with("/api-docs") && !path.starts_with("/office"))
             .flat_map(|(path, methods)| methods.into_iter().map(move |m| (path.clone(), m.to_string())))
             .collect();
         let mut documented = BTreeSet::new();

@@ -13,6 +13,7 @@ mod hardening;
 mod holidays;
 mod intake;
 mod mail;
+mod office;
 mod open311;
 mod operations;
 mod queues;

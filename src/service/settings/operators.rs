@@ -6,6 +6,7 @@ use super::{duplicate, key};
 use crate::credentials::hash_password;
 use crate::db::types::{now, Id};
 use crate::db::Conn;
+use crate::domain::case::Locale;
 use crate::domain::catalog::{Role, PASSWORD_MIN};
 use crate::domain::validation::Errors;
 use crate::service::caller::Operator as Caller;
@@ -27,6 +28,8 @@ pub struct OperatorChange {
     pub password: Option<String>,
     /// Whether they may sign in.
     pub active: Option<bool>,
+    /// The back office's language for them: `ko` or `en`.
+    pub locale: Option<String>,
 }
 
 /// Every operator with their teams.
@@ -69,6 +72,7 @@ pub fn create(c: &mut Conn, caller: &Caller, input: OperatorChange) -> Result<(O
         active: true,
         created_at: at,
         updated_at: at,
+        locale: "ko".into(),
     };
     let teams = apply(c, &mut op, input, true)?;
     let teams = save(c, &op, teams, true)?;
@@ -85,9 +89,14 @@ pub fn change(
     caller.require_admin()?;
     let id = key(id, "operator")?;
     let mut op = find(c, &id)?;
+    let new_password = input.password.is_some();
     let teams = apply(c, &mut op, input, false)?;
     op.updated_at = now().naive_utc();
     let teams = save(c, &op, teams, false)?;
+    // A deactivated operator, or one whose password changed, is signed out everywhere at once.
+    if !op.active || new_password {
+        store::sessions::end_all(c, &op.id)?;
+    }
     Ok((op, teams))
 }
 
@@ -155,6 +164,9 @@ fn apply(c: &mut Conn, op: &mut Operator, input: OperatorChange, new: bool) -> R
     }
     if let Some(a) = input.active {
         op.active = a;
+    }
+    if let Some(l) = e.one_of("locale", input.locale.as_deref(), Locale::parse, &Locale::names()) {
+        op.locale = l.as_str().into();
     }
     e.finish(()).map_err(ServiceError::Invalid)?;
     Ok(teams)

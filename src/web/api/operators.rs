@@ -34,6 +34,8 @@ pub struct OperatorInput {
     password: Option<String>,
     /// Whether they may sign in.
     active: Option<bool>,
+    /// The back office's language for them: `ko` (default) or `en`.
+    locale: Option<String>,
 }
 
 impl From<OperatorInput> for OperatorChange {
@@ -45,6 +47,7 @@ impl From<OperatorInput> for OperatorChange {
             team_ids: i.team_ids,
             password: i.password,
             active: i.active,
+            locale: i.locale,
         }
     }
 }
@@ -64,6 +67,8 @@ pub struct OperatorView {
     pub team_ids: Vec<String>,
     /// Whether they may sign in.
     pub active: bool,
+    /// The back office's language for them.
+    pub locale: String,
 }
 
 impl From<(Operator, Vec<Id>)> for OperatorView {
@@ -75,6 +80,7 @@ impl From<(Operator, Vec<Id>)> for OperatorView {
             role: o.role,
             team_ids: teams.iter().map(Id::to_string).collect(),
             active: o.active,
+            locale: o.locale,
         }
     }
 }

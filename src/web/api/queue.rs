@@ -63,13 +63,13 @@ fn bad(msg: impl Into<String>) -> ApiError {
 }
 
 /// An opaque cursor: the sort key of the last item and its id.
-fn encode_cursor(sort: Sort, t: NaiveDateTime, id: &Id) -> String {
+pub fn encode_cursor(sort: Sort, t: NaiveDateTime, id: &Id) -> String {
     let tag = if sort == Sort::Due { "d" } else { "r" };
     let raw = format!("{tag}|{}|{id}", t.and_utc().timestamp_micros());
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
 }
 
-fn decode_cursor(sort: Sort, s: &str) -> Result<(NaiveDateTime, Id), ApiError> {
+pub fn decode_cursor(sort: Sort, s: &str) -> Result<(NaiveDateTime, Id), ApiError> {
     let invalid = || bad("after is not a cursor from this queue's next_cursor");
     let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(s)

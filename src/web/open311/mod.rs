@@ -56,20 +56,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(at("/open311/v2/tokens/{token}.{format}").get(requests::token).done());
 }
 
-/// Arguments by name, from a query string or a form body: an empty value
-/// counts as absent; `attribute[code][]` collects every value given.
-pub fn arguments(raw: &[u8]) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (k, v) in form_urlencoded::parse(raw) {
-        let v = v.trim();
-        if v.is_empty() {
-            continue;
-        }
-        let k = k.strip_suffix("[]").unwrap_or(&k).to_string();
-        out.entry(k).or_default().push(v.to_string());
-    }
-    out
-}
+/// Arguments by name, from a query string or a form body (see [`form_fields`]).
+pub use crate::web::extract::form_fields as arguments;
 
 /// The one value of an argument, if given.
 pub fn one<'a>(args: &'a BTreeMap<String, Vec<String>>, name: &str) -> Option<&'a str> {

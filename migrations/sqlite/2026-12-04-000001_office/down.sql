@@ -1,0 +1,2 @@
+ALTER TABLE operators DROP COLUMN locale;
+DROP TABLE office_sessions;

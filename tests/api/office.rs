@@ -1,0 +1,193 @@
+//! The back office over HTTP, as a browser without JavaScript uses it:
+//! sign in, work a case with its forms, CSRF and origin checks, throttled
+//! sign-ins, sessions that end on the server.
+
+use reqwest::{redirect::Policy, Client, Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::both_backends;
+use crate::helpers::{grievance, TestApp};
+
+const PASSWORD: &str = "a long enough password";
+
+/// A browser: keeps cookies, does not follow redirects.
+fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// A new operator of `role` in the Roads team, with a known password; their email.
+async fn operator(app: &TestApp, role: &str, locale: &str) -> (String, String) {
+    let team = app.team_id("Roads").await;
+    let email = format!("{}@city.example", uuid::Uuid::now_v7().simple());
+    let (status, op) = app
+        .admin_json(
+            Method::POST,
+            "/api/v1/operators",
+            Some(
+                &json!({"email": email, "name": format!("{role} 운영자"), "role": role, "team_ids": [team],
+                         "password": PASSWORD, "locale": locale}),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{op}");
+    (email, op["id"].as_str().unwrap().to_string())
+}
+
+async fn sign_in(app: &TestApp, b: &Client, email: &str, password: &str) -> reqwest::Response {
+    b.post(format!("{}/office/login", app.base))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn html(app: &TestApp, b: &Client, path: &str) -> (StatusCode, String) {
+    let r = b.get(format!("{}{path}", app.base)).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// The CSRF token of the forms on a page.
+fn csrf(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a form with a CSRF token") + 19;
+    page[at..at + page[at..].find('"').unwrap()].to_string()
+}
+
+async fn post(app: &TestApp, b: &Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    b.post(format!("{}{path}", app.base)).form(form).send().await.unwrap()
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()["location"].to_str().unwrap().to_string()
+}
+
+both_backends! {
+    async fn an_agent_signs_in_works_a_case_and_signs_out(app) {
+        let b = browser();
+        let r = b.get(format!("{}/office/", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(location(&r), "/office/login");
+        let (status, page) = html(app, &b, "/office/login").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("name=\"email\"") && page.contains("name=\"password\""));
+
+        let (email, _) = operator(app, "agent", "ko").await;
+        let r = sign_in(app, &b, &email, "not the password").await;
+        assert_eq!(r.status(), 401);
+        assert!(r.text().await.unwrap().contains("role=\"alert\""));
+        let r = sign_in(app, &b, &email.to_uppercase(), PASSWORD).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(location(&r), "/office/");
+        let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/office"), "{cookie}");
+        assert!(!cookie.contains("Secure"), "plain http: {cookie}");
+
+        // A pothole, routed to Roads.
+        let mut intake = grievance("도로에 포트홀이 생겼어요");
+        intake["category"] = json!("road-damage");
+        let receipt: Value = app.post_public("/api/v1/cases", &intake).await.json().await.unwrap();
+        let id = receipt["id"].as_str().unwrap().to_string();
+
+        let (status, page) = html(app, &b, "/office/").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("<html lang=\"ko\">") && page.contains("대시보드"));
+        let (_, page) = html(app, &b, "/office/cases?status=open&q=%ED%8F%AC%ED%8A%B8%ED%99%80").await;
+        assert!(page.contains(&format!("/office/cases/{id}")), "the queue lists it");
+        let (_, page) = html(app, &b, "/office/cases?status=closed").await;
+        assert!(!page.contains(&format!("/office/cases/{id}")));
+
+        let (status, page) = html(app, &b, &format!("/office/cases/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains(receipt["receipt_no"].as_str().unwrap()));
+        for action in ["replies", "notes", "assign", "start", "transfer"] {
+            assert!(page.contains(&format!("/office/cases/{id}/{action}\"")), "a form for {action}");
+        }
+        assert!(!page.contains(&format!("/office/cases/{id}/close\"")), "not while it is open");
+        let token = csrf(&page);
+
+        // A reply through the form: the page again with a message, the citizen's timeline has it.
+        let r = post(app, &b, &format!("/office/cases/{id}/replies"), &[("csrf", &token), ("body", "현장 확인 후 보수하겠습니다")]).await;
+        assert_eq!(r.status(), 303);
+        let (_, page) = html(app, &b, &location(&r)).await;
+        assert!(page.contains("role=\"status\""), "a message");
+        assert!(page.contains("현장 확인 후 보수하겠습니다"));
+        // A form with problems comes back with them, and changes nothing.
+        let r = post(app, &b, &format!("/office/cases/{id}/transfer"), &[("csrf", &token)]).await;
+        assert_eq!(r.status(), 422);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("role=\"alert\"") && page.contains("team_id"), "the form's problems");
+
+        // Forged: no token, a wrong one, another site's origin — 403 and nothing changes.
+        let (_, before) = app.admin_json(Method::GET, &format!("/api/v1/cases/{id}/events"), None).await;
+        let forged = [
+            post(app, &b, &format!("/office/cases/{id}/notes"), &[("body", "forged")]).await,
+            post(app, &b, &format!("/office/cases/{id}/notes"), &[("csrf", "not-the-token"), ("body", "forged")]).await,
+            b.post(format!("{}/office/cases/{id}/notes", app.base))
+                .header("Origin", "https://evil.example")
+                .form(&[("csrf", token.as_str()), ("body", "forged")])
+                .send()
+                .await
+                .unwrap(),
+        ];
+        for r in forged {
+            assert_eq!(r.status(), 403);
+        }
+        let (_, after) = app.admin_json(Method::GET, &format!("/api/v1/cases/{id}/events"), None).await;
+        assert_eq!(before["items"].as_array().unwrap().len(), after["items"].as_array().unwrap().len());
+
+        // Start, resolve, and the status follows.
+        let r = post(app, &b, &format!("/office/cases/{id}/start"), &[("csrf", &token)]).await;
+        assert_eq!(r.status(), 303);
+        let r = post(app, &b, &format!("/office/cases/{id}/resolve"), &[("csrf", &token), ("resolution", "보수를 마쳤습니다")]).await;
+        assert_eq!(r.status(), 303);
+        let (_, case) = app.admin_json(Method::GET, &format!("/api/v1/cases/{id}"), None).await;
+        assert_eq!(case["status"], "resolved");
+        assert_eq!(case["assignee"]["name"], "agent 운영자");
+
+        // Signing out ends the session on the server: the old cookie opens nothing.
+        let (_, page) = html(app, &b, "/office/").await;
+        let r = post(app, &b, "/office/logout", &[("csrf", &csrf(&page))]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(location(&r), "/office/login");
+        let stale = Client::builder().redirect(Policy::none()).build().unwrap();
+        let session = cookie.split(';').next().unwrap().to_string();
+        let r = stale.get(format!("{}/office/", app.base)).header("Cookie", &session).send().await.unwrap();
+        assert_eq!(r.status(), 303, "the session is gone");
+    }
+
+    async fn sessions_end_when_the_operator_is_deactivated_or_given_a_new_password(app) {
+        let (email, id) = operator(app, "manager", "en").await;
+        let b = browser();
+        assert_eq!(sign_in(app, &b, &email, PASSWORD).await.status(), 303);
+        let (status, page) = html(app, &b, "/office/").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("<html lang=\"en\">") && page.contains("Dashboard"), "their language");
+        let (s, _) = app.admin_json(Method::PATCH, &format!("/api/v1/operators/{id}"), Some(&json!({"password": "another long password"}))).await;
+        assert_eq!(s, 200);
+        let (status, _) = html(app, &b, "/office/").await;
+        assert_eq!(status, 303, "a new password signs them out");
+        assert_eq!(sign_in(app, &b, &email, "another long password").await.status(), 303);
+        let (s, _) = app.admin_json(Method::DELETE, &format!("/api/v1/operators/{id}"), None).await;
+        assert_eq!(s, 200);
+        let (status, _) = html(app, &b, "/office/").await;
+        assert_eq!(status, 303, "deactivation signs them out");
+        assert_eq!(sign_in(app, &b, &email, "another long password").await.status(), 401);
+    }
+
+    async fn repeated_wrong_passwords_meet_429_for_that_account_only(app) {
+        let (email, _) = operator(app, "agent", "ko").await;
+        let (other, _) = operator(app, "agent", "ko").await;
+        let b = browser();
+        for _ in 0..5 {
+            assert_eq!(sign_in(app, &b, &email, "wrong password!").await.status(), 401);
+        }
+        let r = sign_in(app, &b, &email, PASSWORD).await;
+        assert_eq!(r.status(), 429, "even the right password waits");
+        let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=300).contains(&wait), "{wait}");
+        assert_eq!(sign_in(app, &b, &other, PASSWORD).await.status(), 303, "others are not held");
+    }
+}
