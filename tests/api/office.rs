@@ -191,3 +191,56 @@ both_backends! {
         assert_eq!(sign_in(app, &b, &other, PASSWORD).await.status(), 303, "others are not held");
     }
 }
+
+crate::on_both_backends! {
+    async fn a_phone_answer_and_its_follow_up_are_taken_in_the_browser(backend) {
+        let Some(owned) = crate::helpers::spawn_app_with(backend, &[("CIVICDESK_SURVEY_SAMPLE_RATE", "1")]).await else { return };
+        let app = &owned;
+        // A citizen with a phone only: the happy call is a call.
+        let mut intake = grievance("보도블록이 깨졌어요");
+        intake["category"] = json!("road-damage");
+        intake["citizen"] = json!({"name": "박민원", "phone": "010-1234-5678"});
+        let receipt: Value = app.post_public("/api/v1/cases", &intake).await.json().await.unwrap();
+        let id = receipt["id"].as_str().unwrap().to_string();
+        let (s, _) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/resolve"), Some(&json!({"resolution": "교체했습니다"}))).await;
+        assert_eq!(s, 200);
+
+        let (caller, _) = operator(app, "happycall", "ko").await;
+        let b = browser();
+        assert_eq!(sign_in(app, &b, &caller, PASSWORD).await.status(), 303);
+        let (_, page) = html(app, &b, "/office/").await;
+        assert!(!page.contains("href=\"/office/cases\""), "a happy-call operator has no queue");
+        let (status, page) = html(app, &b, "/office/happy-calls").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("010-1234-5678") && page.contains(&format!("/office/happy-calls/{id}")));
+        let (status, page) = html(app, &b, &format!("/office/happy-calls/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("교체했습니다"), "the answer given");
+        let token = csrf(&page);
+        let r = post(app, &b, &format!("/office/happy-calls/{id}"), &[("csrf", &token), ("process_score", "1")]).await;
+        assert_eq!(r.status(), 422, "both questions are needed");
+        let r = post(app, &b, &format!("/office/happy-calls/{id}"), &[("csrf", &token), ("process_score", "1"), ("result_score", "2"), ("comment", "너무 늦었어요")]).await;
+        assert_eq!(r.status(), 303);
+        let (_, page) = html(app, &b, &location(&r)).await;
+        assert!(!page.contains(&format!("/office/happy-calls/{id}")), "off the list once answered");
+
+        // The team's manager closes the follow-up the low score opened.
+        let (manager, _) = operator(app, "manager", "en").await;
+        let m = browser();
+        assert_eq!(sign_in(app, &m, &manager, PASSWORD).await.status(), 303);
+        let (status, page) = html(app, &m, "/office/follow-ups").await;
+        assert_eq!(status, 200);
+        assert!(page.contains(receipt["receipt_no"].as_str().unwrap()) && page.contains("Mark done"));
+        let at = page.find("/office/follow-ups/").unwrap() + "/office/follow-ups/".len();
+        let follow_up = page[at..at + 36].to_string();
+        let r = post(app, &m, &format!("/office/follow-ups/{follow_up}/done"), &[("csrf", &csrf(&page)), ("note", "사과 전화를 드렸습니다")]).await;
+        assert_eq!(r.status(), 303);
+        let (_, list) = app.admin_json(Method::GET, "/api/v1/follow-ups?status=done", None).await;
+        let done = &list["items"][0];
+        assert_eq!(done["id"], follow_up.as_str());
+        assert_eq!(done["note"], "사과 전화를 드렸습니다");
+        let (_, case) = app.admin_json(Method::GET, &format!("/api/v1/surveys?max_score=2"), None).await;
+        assert_eq!(case["items"][0]["channel"], "phone");
+        owned.stop().await;
+    }
+}

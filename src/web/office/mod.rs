@@ -4,6 +4,7 @@
 //! kept on the server only as a hash) signs an operator in; every form carries
 //! the session's CSRF token and a post from another origin is refused.
 
+pub mod calls;
 pub mod case;
 pub mod dashboard;
 pub mod guard;
@@ -40,7 +41,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(at("/office/office.css").get(css).done())
         .service(at("/office/cases").get(queue::page).done())
         .service(at("/office/cases/{id}").get(case::page).done())
-        .service(at("/office/cases/{id}/{action}").post(case::act).done());
+        .service(at("/office/cases/{id}/{action}").post(case::act).done())
+        .service(at("/office/happy-calls").get(calls::list).done())
+        .service(
+            at("/office/happy-calls/{case_id}")
+                .get(calls::call)
+                .post(calls::answer)
+                .done(),
+        )
+        .service(at("/office/follow-ups").get(calls::follow_ups).done())
+        .service(at("/office/follow-ups/{id}/done").post(calls::done).done());
 }
 
 async fn to_dashboard() -> HttpResponse {

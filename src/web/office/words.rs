@@ -108,6 +108,23 @@ pub fn t(lang: &str, key: &str) -> &'static str {
         "internal" => ("내부", "internal"),
         "grievance" => ("고충민원", "Grievance"),
         "proposal" => ("제안", "Proposal"),
+        "reason_no_email" => ("이메일 없음", "No email"),
+        "reason_expired" => ("링크 응답 기한 지남", "Link expired unanswered"),
+        "resolved_at" => ("처리 완료", "Resolved"),
+        "why_call" => ("전화 사유", "Why call"),
+        "process_score" => (
+            "처리 과정에 얼마나 만족하셨습니까?",
+            "How satisfied with how the case was handled?",
+        ),
+        "result_score" => ("처리 결과에 얼마나 만족하셨습니까?", "How satisfied with the result?"),
+        "very_dissatisfied" => ("매우 불만족", "very dissatisfied"),
+        "very_satisfied" => ("매우 만족", "very satisfied"),
+        "comment" => ("하신 말씀 (선택)", "What they said (optional)"),
+        "opened" => ("열린 때", "Opened"),
+        "open_state" => ("진행 중", "Open"),
+        "done_state" => ("완료", "Done"),
+        "what_was_done" => ("조치 내용", "What was done"),
+        "mark_done" => ("완료 처리", "Mark done"),
         _ => ("", ""),
     };
     if lang == "en" {

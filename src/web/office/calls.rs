@@ -1,0 +1,247 @@
+//! Happy calls and follow-ups: `GET /office/happy-calls` (the call list),
+//! `GET/POST /office/happy-calls/{case_id}` (one screen to take a phone
+//! answer), `GET /office/follow-ups` and `POST /office/follow-ups/{id}/done`.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use super::queue::readable;
+use super::words::t;
+use super::{checked_form, see_other, Frame, Office, OfficeError};
+use crate::db::types::{utc, Id};
+use crate::service::surveys::{self, Answer};
+use crate::service::{cases, ServiceError};
+use crate::web::extract::Body;
+use crate::web::problem::ApiError;
+use crate::web::AppState;
+
+/// A call to make.
+struct Call {
+    case_id: String,
+    receipt_no: String,
+    title: String,
+    citizen: String,
+    phone: String,
+    resolved: String,
+    reason: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "office/calls.html")]
+struct CallsPage {
+    frame: Frame,
+    calls: Vec<Call>,
+    message: String,
+}
+
+/// `GET /office/happy-calls`.
+pub async fn list(state: web::Data<AppState>, office: Office, req: HttpRequest) -> Result<HttpResponse, OfficeError> {
+    let op = office.current.operator.clone();
+    let list = state.db.read(move |c| surveys::worklist(c, &op)).await?;
+    let lang = office.lang().to_string();
+    let calls = list
+        .into_iter()
+        .map(|(s, case)| Call {
+            case_id: case.id.to_string(),
+            receipt_no: case.receipt_no,
+            title: case.title,
+            citizen: case.citizen_name,
+            phone: case.citizen_phone.unwrap_or_default(),
+            resolved: case
+                .resolved_at
+                .map(|t| readable(&state.settings, utc(t)))
+                .unwrap_or_default(),
+            reason: if s.channel == "phone" {
+                t(&lang, "reason_no_email")
+            } else {
+                t(&lang, "reason_expired")
+            },
+        })
+        .collect();
+    let message = if req.query_string().starts_with("done=") {
+        t(&lang, "done").to_string()
+    } else {
+        String::new()
+    };
+    page(CallsPage {
+        frame: office.frame("happy_calls", t(&lang, "happy_calls").into()),
+        calls,
+        message,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "office/call.html")]
+struct CallPage {
+    frame: Frame,
+    case_id: String,
+    receipt_no: String,
+    title: String,
+    citizen: String,
+    phone: String,
+    team: String,
+    resolution: String,
+    problem: String,
+}
+
+async fn call_page(
+    state: &AppState,
+    office: &Office,
+    id: Id,
+    status: StatusCode,
+    problem: String,
+) -> Result<HttpResponse, OfficeError> {
+    let op = office.current.operator.clone();
+    let settings = state.settings.clone();
+    let d = state.db.read(move |c| cases::show(c, &settings, &op, &id)).await?;
+    let lang = office.lang().to_string();
+    let html = CallPage {
+        frame: office.frame("happy_calls", t(&lang, "happy_calls").into()),
+        case_id: d.row.id.to_string(),
+        receipt_no: d.row.receipt_no.clone(),
+        title: d.row.title.clone(),
+        citizen: d.row.citizen_name.clone(),
+        phone: d.row.citizen_phone.clone().unwrap_or_default(),
+        team: d.team.as_ref().map_or(String::new(), |t| t.name.clone()),
+        resolution: d.row.resolution.clone().unwrap_or_default(),
+        problem,
+    }
+    .render()
+    .map_err(|e| OfficeError::Internal(e.to_string()))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}
+
+/// `GET /office/happy-calls/{case_id}`: the case, whom to call, and the two questions.
+pub async fn call(
+    state: web::Data<AppState>,
+    office: Office,
+    path: web::Path<String>,
+) -> Result<HttpResponse, OfficeError> {
+    let id = Id::parse(&path).ok_or(OfficeError::NotFound)?;
+    call_page(&state, &office, id, StatusCode::OK, String::new()).await
+}
+
+/// `POST /office/happy-calls/{case_id}` (`process_score`, `result_score`, `comment`).
+pub async fn answer(
+    state: web::Data<AppState>,
+    office: Office,
+    path: web::Path<String>,
+    req: HttpRequest,
+    body: Result<Body, ApiError>,
+) -> Result<HttpResponse, OfficeError> {
+    let fields = checked_form(&req, &office, body, &state).await?;
+    let id = Id::parse(&path).ok_or(OfficeError::NotFound)?;
+    let one = |name: &str| fields.get(name).and_then(|v| v.first()).cloned();
+    let answer = Answer {
+        process_score: one("process_score").and_then(|v| v.parse().ok()),
+        result_score: one("result_score").and_then(|v| v.parse().ok()),
+        comment: one("comment"),
+    };
+    let op = office.current.operator.clone();
+    let case = id.clone();
+    match state
+        .db
+        .write(move |c| surveys::answer_by_phone(c, &op, &case, &answer))
+        .await
+    {
+        Ok(_) => Ok(see_other("/office/happy-calls?done=answered")),
+        Err(ServiceError::Invalid(errors)) => {
+            let lang = office.lang().to_string();
+            let problem = format!(
+                "{} {}",
+                t(&lang, "invalid"),
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+            call_page(&state, &office, id, StatusCode::UNPROCESSABLE_ENTITY, problem).await
+        }
+        Err(ServiceError::Conflict(m)) => call_page(&state, &office, id, StatusCode::CONFLICT, m).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A follow-up as the list shows it.
+struct FollowUpRow {
+    id: String,
+    case_id: String,
+    receipt_no: String,
+    opened: String,
+    open: bool,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "office/follow_ups.html")]
+struct FollowUpsPage {
+    frame: Frame,
+    rows: Vec<FollowUpRow>,
+    message: String,
+}
+
+/// `GET /office/follow-ups`: open ones first.
+pub async fn follow_ups(
+    state: web::Data<AppState>,
+    office: Office,
+    req: HttpRequest,
+) -> Result<HttpResponse, OfficeError> {
+    let op = office.current.operator.clone();
+    let list = state.db.read(move |c| surveys::follow_ups(c, &op, None)).await?;
+    let lang = office.lang().to_string();
+    let mut rows: Vec<FollowUpRow> = list
+        .into_iter()
+        .map(|(f, receipt)| FollowUpRow {
+            id: f.id.to_string(),
+            case_id: f.case_id.to_string(),
+            receipt_no: receipt.unwrap_or_default(),
+            opened: readable(&state.settings, utc(f.created_at)),
+            open: f.status == "open",
+            note: f.note.unwrap_or_default(),
+        })
+        .collect();
+    rows.sort_by_key(|r| !r.open);
+    let message = if req.query_string().starts_with("done=") {
+        t(&lang, "done").to_string()
+    } else {
+        String::new()
+    };
+    page(FollowUpsPage {
+        frame: office.frame("follow_ups", t(&lang, "follow_ups").into()),
+        rows,
+        message,
+    })
+}
+
+/// `POST /office/follow-ups/{id}/done` (`note`).
+pub async fn done(
+    state: web::Data<AppState>,
+    office: Office,
+    path: web::Path<String>,
+    req: HttpRequest,
+    body: Result<Body, ApiError>,
+) -> Result<HttpResponse, OfficeError> {
+    let fields = checked_form(&req, &office, body, &state).await?;
+    let id = Id::parse(&path).ok_or(OfficeError::NotFound)?;
+    let note = fields.get("note").and_then(|v| v.first()).cloned();
+    let op = office.current.operator.clone();
+    match state
+        .db
+        .write(move |c| surveys::follow_up_done(c, &op, &id, note))
+        .await
+    {
+        Ok(_) => Ok(see_other("/office/follow-ups?done=follow_up")),
+        // A missing note or a second click: the list again says what is needed.
+        Err(ServiceError::Invalid(_)) | Err(ServiceError::Conflict(_)) => Ok(see_other("/office/follow-ups")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn page<T: Template>(t: T) -> Result<HttpResponse, OfficeError> {
+    let html = t.render().map_err(|e| OfficeError::Internal(e.to_string()))?;
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
+}
