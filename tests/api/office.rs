@@ -239,7 +239,7 @@ crate::on_both_backends! {
         let done = &list["items"][0];
         assert_eq!(done["id"], follow_up.as_str());
         assert_eq!(done["note"], "사과 전화를 드렸습니다");
-        let (_, case) = app.admin_json(Method::GET, &format!("/api/v1/surveys?max_score=2"), None).await;
+        let (_, case) = app.admin_json(Method::GET, "/api/v1/surveys?max_score=2", None).await;
         assert_eq!(case["items"][0]["channel"], "phone");
         owned.stop().await;
     }
