@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod citizen;
+pub mod csv;
 pub mod extract;
 pub mod hygiene;
 pub mod office;

@@ -241,6 +241,18 @@ crate::on_both_backends! {
         assert_eq!(done["note"], "사과 전화를 드렸습니다");
         let (_, case) = app.admin_json(Method::GET, "/api/v1/surveys?max_score=2", None).await;
         assert_eq!(case["items"][0]["channel"], "phone");
+        // The scorecard: the ranking, the charts drawn on the server, the CSV.
+        let (status, page) = html(app, &m, "/office/scorecards").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Teams ranked") && page.matches("<svg role=\"img\"").count() == 2, "two charts");
+        assert!(!page.contains("http://") || !page.contains("src=\"http"), "nothing from another host");
+        let r = m.get(format!("{}/office/scorecards.csv", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let csv = r.text().await.unwrap();
+        assert!(csv.contains("team_name") && csv.contains("합계 (total)"), "{csv}");
+        let (status, _) = html(app, &b, "/office/scorecards").await;
+        assert_eq!(status, 403, "happy-call operators do not read scorecards");
         owned.stop().await;
     }
 }

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod guard;
 pub mod login;
 pub mod queue;
+pub mod scorecards;
 pub mod words;
 
 use std::collections::BTreeMap;
@@ -50,7 +51,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .done(),
         )
         .service(at("/office/follow-ups").get(calls::follow_ups).done())
-        .service(at("/office/follow-ups/{id}/done").post(calls::done).done());
+        .service(at("/office/follow-ups/{id}/done").post(calls::done).done())
+        .service(at("/office/scorecards").get(scorecards::page).done())
+        .service(at("/office/scorecards.csv").get(scorecards::csv).done());
 }
 
 async fn to_dashboard() -> HttpResponse {
