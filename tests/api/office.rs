@@ -256,3 +256,57 @@ crate::on_both_backends! {
         owned.stop().await;
     }
 }
+
+both_backends! {
+    async fn an_admin_keeps_teams_operators_and_holidays_in_the_browser(app) {
+        let (admin, _) = operator(app, "admin", "en").await;
+        let b = browser();
+        assert_eq!(sign_in(app, &b, &admin, PASSWORD).await.status(), 303);
+        let (status, page) = html(app, &b, "/office/settings").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("/office/settings/holidays"));
+
+        // A team, then a clash with its name: the form's problem, nothing added twice.
+        let (_, page) = html(app, &b, "/office/settings/teams").await;
+        let token = csrf(&page);
+        let r = post(app, &b, "/office/settings/teams", &[("csrf", &token), ("name", "공원녹지과 (Parks)"), ("email", "parks@city.example")]).await;
+        assert_eq!(r.status(), 303);
+        let r = post(app, &b, "/office/settings/teams", &[("csrf", &token), ("name", "공원녹지과 (Parks)")]).await;
+        assert_eq!(r.status(), 409);
+        let parks = app.team_id("Parks").await;
+
+        // An operator of the new team, who can sign in at once.
+        let (_, page) = html(app, &b, "/office/settings/operators").await;
+        assert!(page.contains(&parks), "the new team is offered");
+        let email = format!("{}@city.example", uuid::Uuid::now_v7().simple());
+        let r = post(app, &b, "/office/settings/operators", &[
+            ("csrf", &token), ("name", "정공원"), ("email", &email), ("role", "agent"), ("team_ids", &parks),
+            ("password", PASSWORD), ("locale", "ko"),
+        ]).await;
+        assert_eq!(r.status(), 303);
+        let r = post(app, &b, "/office/settings/operators", &[("csrf", &token), ("name", "짧은 비밀번호"), ("email", "short@city.example"), ("role", "agent"), ("password", "short")]).await;
+        assert_eq!(r.status(), 422);
+        assert_eq!(sign_in(app, &browser(), &email, PASSWORD).await.status(), 303);
+
+        // A holiday added for next year, then deactivated.
+        let (status, page) = html(app, &b, "/office/settings/holidays?year=2027").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("2027-02-08") || page.contains("2027-02-07"), "Seollal by rule");
+        let r = post(app, &b, "/office/settings/holidays", &[("csrf", &token), ("date", "2027-06-14"), ("name", "임시공휴일")]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(location(&r), "/office/settings/holidays?year=2027");
+        let (_, list) = app.admin_json(Method::GET, "/api/v1/holidays?year=2027", None).await;
+        assert!(list["items"].as_array().unwrap().iter().any(|h| h["date"] == "2027-06-14" && h["active"] == true));
+        let r = post(app, &b, "/office/settings/holidays/2027-06-14/deactivate", &[("csrf", &token)]).await;
+        assert_eq!(r.status(), 303);
+        let (_, list) = app.admin_json(Method::GET, "/api/v1/holidays?year=2027", None).await;
+        assert!(list["items"].as_array().unwrap().iter().any(|h| h["date"] == "2027-06-14" && h["active"] == false));
+
+        // Settings are an admin's.
+        let (agent, _) = operator(app, "agent", "ko").await;
+        let a = browser();
+        assert_eq!(sign_in(app, &a, &agent, PASSWORD).await.status(), 303);
+        let (status, _) = html(app, &a, "/office/settings/teams").await;
+        assert_eq!(status, 403);
+    }
+}

@@ -11,6 +11,7 @@ pub mod guard;
 pub mod login;
 pub mod queue;
 pub mod scorecards;
+pub mod settings;
 pub mod words;
 
 use std::collections::BTreeMap;
@@ -53,7 +54,41 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(at("/office/follow-ups").get(calls::follow_ups).done())
         .service(at("/office/follow-ups/{id}/done").post(calls::done).done())
         .service(at("/office/scorecards").get(scorecards::page).done())
-        .service(at("/office/scorecards.csv").get(scorecards::csv).done());
+        .service(at("/office/scorecards.csv").get(scorecards::csv).done())
+        .service(at("/office/settings").get(settings::index).done())
+        .service(
+            at("/office/settings/teams")
+                .get(settings::teams_list)
+                .post(settings::teams_post)
+                .done(),
+        )
+        .service(
+            at("/office/settings/teams/{id}/deactivate")
+                .post(settings::teams_post)
+                .done(),
+        )
+        .service(
+            at("/office/settings/operators")
+                .get(settings::operators_list)
+                .post(settings::operators_post)
+                .done(),
+        )
+        .service(
+            at("/office/settings/operators/{id}/deactivate")
+                .post(settings::operators_post)
+                .done(),
+        )
+        .service(
+            at("/office/settings/holidays")
+                .get(settings::holidays_list)
+                .post(settings::holidays_post)
+                .done(),
+        )
+        .service(
+            at("/office/settings/holidays/{date}/deactivate")
+                .post(settings::holidays_post)
+                .done(),
+        );
 }
 
 async fn to_dashboard() -> HttpResponse {
