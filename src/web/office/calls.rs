@@ -148,21 +148,10 @@ pub async fn answer(
         .await
     {
         Ok(_) => Ok(see_other("/office/happy-calls?done=answered")),
-        Err(ServiceError::Invalid(errors)) => {
-            let lang = office.lang().to_string();
-            let problem = format!(
-                "{} {}",
-                t(&lang, "invalid"),
-                errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            );
-            call_page(&state, &office, id, StatusCode::UNPROCESSABLE_ENTITY, problem).await
+        Err(e) => {
+            let (status, problem) = super::form_problem(office.lang(), e)?;
+            call_page(&state, &office, id, status, problem).await
         }
-        Err(ServiceError::Conflict(m)) => call_page(&state, &office, id, StatusCode::CONFLICT, m).await,
-        Err(e) => Err(e.into()),
     }
 }
 

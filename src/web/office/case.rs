@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde_json::Value;
@@ -322,20 +321,7 @@ pub async fn act(
     let lang = office.lang().to_string();
     let (status_code, problem) = match result {
         Ok(_) => return Ok(see_other(&format!("/office/cases/{id}?done={action}"))),
-        Err(ServiceError::Invalid(errors)) => (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "{} {}",
-                t(&lang, "invalid"),
-                errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        ),
-        Err(ServiceError::Conflict(m)) => (StatusCode::CONFLICT, format!("{} {m}", t(&lang, "conflict"))),
-        Err(other) => return Err(other.into()),
+        Err(e) => super::form_problem(&lang, e)?,
     };
     let w = workbench(&state, &office, id).await?;
     let html = render(&state.settings, &office, w, String::new(), problem)?;

@@ -307,3 +307,24 @@ impl From<crate::db::DbError> for OfficeError {
         ServiceError::from(e).into()
     }
 }
+
+/// What a form's refusal says on the page again: its status and message
+/// (invalid fields named, or the state that forbids it); other errors are pages of their own.
+pub fn form_problem(lang: &str, e: ServiceError) -> Result<(StatusCode, String), OfficeError> {
+    match e {
+        ServiceError::Invalid(errors) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!(
+                "{} {}",
+                words::t(lang, "invalid"),
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        )),
+        ServiceError::Conflict(m) => Ok((StatusCode::CONFLICT, format!("{} {m}", words::t(lang, "conflict")))),
+        other => Err(other.into()),
+    }
+}

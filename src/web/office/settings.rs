@@ -35,26 +35,6 @@ fn html<T: Template>(status: StatusCode, page: T) -> Result<HttpResponse, Office
         .body(body))
 }
 
-/// A failed form's message, or the error page for the rest.
-fn problem_of(lang: &str, e: ServiceError) -> Result<(StatusCode, String), OfficeError> {
-    match e {
-        ServiceError::Invalid(errors) => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!(
-                "{} {}",
-                t(lang, "invalid"),
-                errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        )),
-        ServiceError::Conflict(m) => Ok((StatusCode::CONFLICT, m)),
-        other => Err(other.into()),
-    }
-}
-
 #[derive(Template)]
 #[template(path = "office/settings.html")]
 struct IndexPage {
@@ -145,7 +125,7 @@ pub async fn teams_post(
     match result {
         Ok(_) => Ok(see_other("/office/settings/teams")),
         Err(e) => {
-            let (status, problem) = problem_of(office.lang(), e)?;
+            let (status, problem) = super::form_problem(office.lang(), e)?;
             teams_page(&state, &office, status, problem).await
         }
     }
@@ -245,7 +225,7 @@ pub async fn operators_post(
     match result {
         Ok(_) => Ok(see_other("/office/settings/operators")),
         Err(e) => {
-            let (status, problem) = problem_of(office.lang(), e)?;
+            let (status, problem) = super::form_problem(office.lang(), e)?;
             operators_page(&state, &office, status, problem).await
         }
     }
@@ -349,7 +329,7 @@ pub async fn holidays_post(
     match result {
         Ok(_) => Ok(see_other(&format!("/office/settings/holidays?year={year}"))),
         Err(e) => {
-            let (status, problem) = problem_of(office.lang(), e)?;
+            let (status, problem) = super::form_problem(office.lang(), e)?;
             holidays_page(&state, &office, year, status, problem).await
         }
     }
