@@ -136,6 +136,8 @@ pub fn overview(c: &mut Conn, settings: &Settings, op: &Operator) -> Result<Over
         let f = scoped(c, op, f, at)?;
         Ok(store::cases::count(c, &f)?)
     };
+    // On hold the clock stands still: those cases are neither due today nor overdue by their stored date.
+    let working = ["received", "assigned", "in_progress"];
     let open = ["received", "assigned", "in_progress", "on_hold"];
     let tomorrow = settings
         .timezone
@@ -150,18 +152,25 @@ pub fn overview(c: &mut Conn, settings: &Settings, op: &Operator) -> Result<Over
             ..statuses(&open)
         },
     )?;
+    let late = count(
+        c,
+        QueueFilter {
+            overdue: true,
+            ..statuses(&working)
+        },
+    )?;
     let due_by_tonight = count(
         c,
         QueueFilter {
             due_before: tomorrow,
-            ..statuses(&open)
+            ..statuses(&working)
         },
     )?;
     Ok(Overview {
         new: count(c, statuses(&["received"]))?,
         in_progress: count(c, statuses(&["assigned", "in_progress"]))?,
         on_hold: count(c, statuses(&["on_hold"]))?,
-        due_today: (due_by_tonight - overdue).max(0),
+        due_today: (due_by_tonight - late).max(0),
         overdue,
     })
 }

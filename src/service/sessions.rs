@@ -42,17 +42,22 @@ pub struct SignedIn {
 const NO_SUCH_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$wXRWrdzYUd0eFd9iLr9XZ+K8hqgTr4p2dRtlXD3zSsw";
 
-/// Signs an operator in by email and password: forbidden (one message for an
-/// unknown email, a wrong password and an inactive operator) or a new session.
-pub fn sign_in(c: &mut Conn, email: &str, password: &str) -> Result<SignedIn, ServiceError> {
+/// The active operator an email and password name: forbidden (one message
+/// for an unknown email, a wrong password and an inactive operator). Only
+/// reads: the slow password check holds no write turn.
+pub fn check_password(c: &mut Conn, email: &str, password: &str) -> Result<store::operators::Operator, ServiceError> {
     let refused = || ServiceError::Forbidden("the email or the password is wrong".into());
     let found = store::operators::find_by_email(c, &email.trim().to_lowercase())?;
     let stored = found.as_ref().map_or(NO_SUCH_HASH, |o| o.password_hash.as_str());
     let matches = verify_password(password, stored);
-    let op = match found {
-        Some(op) if matches && op.active => op,
-        _ => return Err(refused()),
-    };
+    match found {
+        Some(op) if matches && op.active => Ok(op),
+        _ => Err(refused()),
+    }
+}
+
+/// A new session for an operator whose password was just checked.
+pub fn open_session(c: &mut Conn, op: store::operators::Operator) -> Result<SignedIn, ServiceError> {
     let locale = op.locale.clone();
     let token = new_token("");
     let at = now().naive_utc();
@@ -75,29 +80,34 @@ pub fn sign_in(c: &mut Conn, email: &str, password: &str) -> Result<SignedIn, Se
     })
 }
 
-/// The operator a session cookie belongs to, while the session lasts.
-pub fn current(c: &mut Conn, token: &str) -> Result<Option<Current>, ServiceError> {
-    let hash = token_hash(token);
-    let Some(session) = store::sessions::find(c, &hash)? else {
+/// The operator a session cookie belongs to while the session lasts, and
+/// whether its last request should be written down ([`touch`]). Only reads.
+pub fn current(c: &mut Conn, token: &str) -> Result<Option<(Current, bool)>, ServiceError> {
+    let Some(session) = store::sessions::find(c, &token_hash(token))? else {
         return Ok(None);
     };
     let at = now().naive_utc();
     let idle = at - session.last_seen_at > Duration::minutes(IDLE_MINUTES);
     let old = at - session.created_at > Duration::hours(ABSOLUTE_HOURS);
-    let op = store::operators::find(c, &session.operator_id)?.filter(|o| o.active);
-    let Some(op) = op.filter(|_| !idle && !old) else {
-        store::sessions::end(c, &hash)?;
+    // A session that ran out is refused here and removed by the sweep.
+    let Some(op) = store::operators::find(c, &session.operator_id)?.filter(|o| o.active && !idle && !old) else {
         return Ok(None);
     };
-    if at - session.last_seen_at > Duration::seconds(TOUCH_SECONDS) {
-        store::sessions::touch(c, &hash, at)?;
-    }
+    let stale = at - session.last_seen_at > Duration::seconds(TOUCH_SECONDS);
     let locale = op.locale.clone();
-    Ok(Some(Current {
-        operator: caller::load(c, op)?,
-        csrf: session.csrf_token,
-        locale,
-    }))
+    Ok(Some((
+        Current {
+            operator: caller::load(c, op)?,
+            csrf: session.csrf_token,
+            locale,
+        },
+        stale,
+    )))
+}
+
+/// Writes down a session's request (at most once a minute), for the idle timeout.
+pub fn touch(c: &mut Conn, token: &str) -> Result<(), ServiceError> {
+    Ok(store::sessions::touch(c, &token_hash(token), now().naive_utc())?)
 }
 
 /// Ends a session.

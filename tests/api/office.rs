@@ -202,6 +202,14 @@ crate::on_both_backends! {
         intake["citizen"] = json!({"name": "박민원", "phone": "010-1234-5678"});
         let receipt: Value = app.post_public("/api/v1/cases", &intake).await.json().await.unwrap();
         let id = receipt["id"].as_str().unwrap().to_string();
+        // Sent away and back with reasons that stay internal.
+        let (_, teams) = app.admin_json(Method::GET, "/api/v1/teams", None).await;
+        let roads = app.team_id("Roads").await;
+        let other = teams["items"].as_array().unwrap().iter().find(|t| t["id"] != roads.as_str()).unwrap()["id"].as_str().unwrap().to_string();
+        for (team, reason) in [(other.as_str(), "민원인이 폭언함 — 내부 메모 참조"), (roads.as_str(), "되돌림: 내부 사유")] {
+            let (s, body) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/transfer"), Some(&json!({"team_id": team, "reason": reason}))).await;
+            assert_eq!(s, 200, "{body}");
+        }
         let (s, _) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/resolve"), Some(&json!({"resolution": "교체했습니다"}))).await;
         assert_eq!(s, 200);
 
@@ -216,6 +224,10 @@ crate::on_both_backends! {
         let (status, page) = html(app, &b, &format!("/office/happy-calls/{id}")).await;
         assert_eq!(status, 200);
         assert!(page.contains("교체했습니다"), "the answer given");
+        let (status, case_page) = html(app, &b, &format!("/office/cases/{id}")).await;
+        assert_eq!(status, 200, "a case on the worklist");
+        assert!(!case_page.contains("폭언") && !case_page.contains("내부 사유"), "internal reasons stay internal");
+        assert!(!case_page.contains(&format!("/office/cases/{id}/replies")), "no actions for a happy-call operator");
         let token = csrf(&page);
         let r = post(app, &b, &format!("/office/happy-calls/{id}"), &[("csrf", &token), ("process_score", "1")]).await;
         assert_eq!(r.status(), 422, "both questions are needed");

@@ -83,6 +83,7 @@ struct CallPage {
     team: String,
     resolution: String,
     problem: String,
+    may_answer: bool,
 }
 
 async fn call_page(
@@ -106,6 +107,7 @@ async fn call_page(
         team: d.team.as_ref().map_or(String::new(), |t| t.name.clone()),
         resolution: d.row.resolution.clone().unwrap_or_default(),
         problem,
+        may_answer: crate::domain::access::may_record_phone_answer(office.current.operator.role),
     }
     .render()
     .map_err(|e| OfficeError::Internal(e.to_string()))?;

@@ -148,7 +148,12 @@ fn render(
     let timeline = events
         .iter()
         .map(|e| {
-            let data: Value = serde_json::from_str(&e.data).unwrap_or(Value::Null);
+            // A reader of the public timeline gets only the citizen's fields of each step.
+            let data: Value = if names.is_some() {
+                serde_json::from_str(&e.data).unwrap_or(Value::Null)
+            } else {
+                Value::Object(crate::service::tracking::public_fields(e))
+            };
             let text = ["body", "reason", "resolution", "team", "assignee", "due_at", "note"]
                 .iter()
                 .find_map(|k| data.get(*k).and_then(|v| v.as_str()).map(String::from))

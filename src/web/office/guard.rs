@@ -22,30 +22,15 @@ pub struct LoginGuard {
 }
 
 impl LoginGuard {
-    /// Seconds to wait before `account` from `address` may try again, if any.
-    pub fn wait(&self, address: &str, account: &str, now: Instant) -> Option<u64> {
+    /// Takes an attempt: `Err(seconds to wait)` when over the limit, else the
+    /// attempt counts as a failure until [`LoginGuard::succeeded`] — checked and
+    /// counted under one lock, so that attempts sent at once cannot all pass
+    /// before any of them has failed.
+    pub fn attempt(&self, address: &str, account: &str, now: Instant) -> Result<(), u64> {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let mut longest = None;
-        for (key, limit) in [
-            (format!("ip:{address}"), PER_ADDRESS),
-            (format!("op:{account}"), PER_ACCOUNT),
-        ] {
-            let Some(list) = map.get_mut(&key) else { continue };
-            while list.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
-                list.pop_front();
-            }
-            if list.len() >= limit {
-                let oldest = list[list.len() - limit];
-                let left = WINDOW.saturating_sub(now.duration_since(oldest)).as_secs().max(1);
-                longest = Some(longest.map_or(left, |l: u64| l.max(left)));
-            }
+        if let Some(wait) = wait_in(&mut map, address, account, now) {
+            return Err(wait);
         }
-        longest
-    }
-
-    /// Counts a failure.
-    pub fn failed(&self, address: &str, account: &str, now: Instant) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() > 100_000 {
             // A flood of made-up accounts must not grow memory without end.
             map.retain(|_, list| list.back().is_some_and(|t| now.duration_since(*t) < WINDOW));
@@ -53,13 +38,43 @@ impl LoginGuard {
         for key in [format!("ip:{address}"), format!("op:{account}")] {
             map.entry(key).or_default().push_back(now);
         }
+        Ok(())
     }
 
-    /// Clears an account after a success.
-    pub fn succeeded(&self, account: &str) {
+    /// Seconds to wait before `account` from `address` may try again, if any.
+    pub fn wait(&self, address: &str, account: &str, now: Instant) -> Option<u64> {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        wait_in(&mut map, address, account, now)
+    }
+
+    /// Takes back a successful attempt: the account starts afresh, and the
+    /// address keeps only its failures (an office behind one address signs in often).
+    pub fn succeeded(&self, address: &str, account: &str) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         map.remove(&format!("op:{account}"));
+        if let Some(list) = map.get_mut(&format!("ip:{address}")) {
+            list.pop_back();
+        }
     }
+}
+
+fn wait_in(map: &mut HashMap<String, VecDeque<Instant>>, address: &str, account: &str, now: Instant) -> Option<u64> {
+    let mut longest = None;
+    for (key, limit) in [
+        (format!("ip:{address}"), PER_ADDRESS),
+        (format!("op:{account}"), PER_ACCOUNT),
+    ] {
+        let Some(list) = map.get_mut(&key) else { continue };
+        while list.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
+            list.pop_front();
+        }
+        if list.len() >= limit {
+            let oldest = list[list.len() - limit];
+            let left = WINDOW.saturating_sub(now.duration_since(oldest)).as_secs().max(1);
+            longest = Some(longest.map_or(left, |l: u64| l.max(left)));
+        }
+    }
+    longest
 }
 
 #[cfg(test)]
@@ -71,8 +86,7 @@ mod tests {
         let g = LoginGuard::default();
         let t0 = Instant::now();
         for i in 0..PER_ACCOUNT {
-            assert_eq!(g.wait("10.0.0.1", "kim@city.example", t0), None, "try {i}");
-            g.failed("10.0.0.1", "kim@city.example", t0);
+            assert_eq!(g.attempt("10.0.0.1", "kim@city.example", t0), Ok(()), "try {i}");
         }
         let wait = g
             .wait("10.0.0.2", "kim@city.example", t0 + Duration::from_secs(10))
@@ -88,8 +102,7 @@ mod tests {
             None,
             "over after the window"
         );
-        g.failed("10.0.0.1", "kim@city.example", t0);
-        g.succeeded("kim@city.example");
+        g.succeeded("10.0.0.1", "kim@city.example");
         assert_eq!(g.wait("10.0.0.3", "kim@city.example", t0), None);
     }
 
@@ -98,9 +111,13 @@ mod tests {
         let g = LoginGuard::default();
         let t0 = Instant::now();
         for i in 0..PER_ADDRESS {
-            g.failed("10.0.0.9", &format!("a{i}@x"), t0);
+            assert!(g.attempt("10.0.0.9", &format!("a{i}@x"), t0).is_ok());
         }
         assert!(g.wait("10.0.0.9", "new@x", t0).is_some());
+        assert!(
+            g.attempt("10.0.0.9", "new@x", t0).is_err(),
+            "refused attempts are not counted again"
+        );
         assert!(g.wait("10.0.0.8", "new@x", t0).is_none());
     }
 }

@@ -78,8 +78,12 @@ pub async fn submit(
     }
     let body = body.map_err(|e| OfficeError::Internal(format!("form body: {e}")))?;
     let fields = form_fields(&body.0);
-    let field = |name: &str| fields.get(name).and_then(|v| v.first()).cloned().unwrap_or_default();
-    let (email, password) = (field("email"), field("password"));
+    let email = fields.get("email").and_then(|v| v.first()).cloned().unwrap_or_default();
+    // A password is taken as typed: spaces at its ends are part of it.
+    let password = form_urlencoded::parse(&body.0)
+        .find(|(k, _)| k == "password")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
     let address = state
         .limiter
         .client(&req)
@@ -87,35 +91,40 @@ pub async fn submit(
     let account = email.trim().to_lowercase();
     // Every sign-in counts against the public limit too, right or wrong.
     let over_limit = state.limiter.client(&req).and_then(|ip| state.limiter.check(ip).err());
-    if let Some(wait) = over_limit.or_else(|| state.login_guard.wait(&address, &account, Instant::now())) {
+    let admitted = match over_limit {
+        Some(wait) => Err(wait),
+        None => state.login_guard.attempt(&address, &account, Instant::now()),
+    };
+    if let Err(wait) = admitted {
         let mut res = page(StatusCode::TOO_MANY_REQUESTS, lang, &email, t(lang, "login_throttled"));
         if let Ok(v) = header::HeaderValue::from_str(&wait.to_string()) {
             res.headers_mut().insert(header::RETRY_AFTER, v);
         }
         return Ok(res);
     }
-    let (e, p) = (email.clone(), password);
-    match state.db.write(move |c| sessions::sign_in(c, &e, &p)).await {
-        Ok(signed) => {
-            state.login_guard.succeeded(&account);
-            let cookie = Cookie::build(COOKIE, signed.token)
-                .path("/office")
-                .http_only(true)
-                .same_site(SameSite::Lax)
-                .secure(state.settings.public_url.starts_with("https://"))
-                .max_age(CookieAge::hours(ABSOLUTE_HOURS))
-                .finish();
-            Ok(HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, "/office/"))
-                .cookie(cookie)
-                .finish())
-        }
+    // The slow password check runs on a read connection, holding no write turn.
+    let e = email.clone();
+    let checked = state.db.read(move |c| sessions::check_password(c, &e, &password)).await;
+    let op = match checked {
+        Ok(op) => op,
         Err(ServiceError::Forbidden(_)) => {
-            state.login_guard.failed(&address, &account, Instant::now());
-            Ok(page(StatusCode::UNAUTHORIZED, lang, &email, t(lang, "login_failed")))
+            return Ok(page(StatusCode::UNAUTHORIZED, lang, &email, t(lang, "login_failed")));
         }
-        Err(other) => Err(other.into()),
-    }
+        Err(other) => return Err(other.into()),
+    };
+    state.login_guard.succeeded(&address, &account);
+    let signed = state.db.write(move |c| sessions::open_session(c, op)).await?;
+    let cookie = Cookie::build(COOKIE, signed.token)
+        .path("/office")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.settings.public_url.starts_with("https://"))
+        .max_age(CookieAge::hours(ABSOLUTE_HOURS))
+        .finish();
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/office/"))
+        .cookie(cookie)
+        .finish())
 }
 
 /// `POST /office/logout`: ends the session on the server and drops the cookie.

@@ -257,8 +257,16 @@ impl FromRequest for Office {
             let (Some(token), Some(state)) = (token, state) else {
                 return Err(OfficeError::SignIn);
             };
-            let current = state.db.write(move |c| sessions::current(c, &token)).await?;
-            current.map(|current| Office { current }).ok_or(OfficeError::SignIn)
+            let t = token.clone();
+            let (current, stale) = state
+                .db
+                .read(move |c| sessions::current(c, &t))
+                .await?
+                .ok_or(OfficeError::SignIn)?;
+            if stale {
+                state.db.write(move |c| sessions::touch(c, &token)).await?;
+            }
+            Ok(Office { current })
         })
     }
 }

@@ -76,7 +76,11 @@ fn month_of(req: &HttpRequest, state: &AppState) -> Result<(NaiveDate, Period), 
         .date_naive();
     let fields = form_fields(req.query_string().as_bytes());
     let first = match fields.get("month").and_then(|v| v.first()) {
-        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").map_err(|_| OfficeError::NotFound)?,
+        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+            .ok()
+            // Years far out would overflow the month arithmetic below.
+            .filter(|d| (1000..=9000).contains(&d.year()))
+            .ok_or(OfficeError::NotFound)?,
         None => today.with_day(1).unwrap_or(today),
     };
     let last = (first + Months::new(1)).pred_opt().unwrap_or(first);

@@ -200,6 +200,18 @@ pub async fn operators_post(
     req: HttpRequest,
     body: Result<Body, ApiError>,
 ) -> Result<HttpResponse, OfficeError> {
+    let body = body.map(|b| {
+        // A password is taken as typed: spaces at its ends are part of it.
+        let password = form_urlencoded::parse(&b.0)
+            .find(|(k, _)| k == "password")
+            .map(|(_, v)| v.into_owned())
+            .filter(|p| !p.is_empty());
+        (b, password)
+    });
+    let (body, password) = match body {
+        Ok((b, p)) => (Ok(b), p),
+        Err(e) => (Err(e), None),
+    };
     let fields = checked_form(&req, &office, body, &state).await?;
     let op = office.current.operator.clone();
     let id = req.match_info().get("id").map(String::from);
@@ -215,7 +227,7 @@ pub async fn operators_post(
                     name: one(&fields, "name"),
                     role: one(&fields, "role"),
                     team_ids: Some(fields.get("team_ids").cloned().unwrap_or_default()),
-                    password: one(&fields, "password"),
+                    password,
                     active: None,
                     locale: one(&fields, "locale"),
                 },
