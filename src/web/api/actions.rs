@@ -24,6 +24,22 @@ use crate::web::{path_id, AppState};
 #[openapi(paths(assign, transfer, note, reply, start, hold, resume, extend, resolve, reopen, close))]
 pub struct Doc;
 
+/// What every action on a case answers beyond the shared answers.
+// Never built: it only describes the answers to the document.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code, clippy::large_enum_variant)]
+enum ActionAnswers {
+    /// Done: the case as it is now.
+    #[response(status = 200)]
+    Done(CaseView),
+    /// The operator may not work this case.
+    #[response(status = 403, content_type = "application/problem+json")]
+    Forbidden(Problem),
+    /// The case's status does not allow this, or it changed meanwhile.
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(Problem),
+}
+
 /// Runs one use case on the case of the path and answers the case as it is now.
 async fn run<F>(state: web::Data<AppState>, op: Operator, raw: String, action: F) -> Result<HttpResponse, ApiError>
 where
@@ -53,11 +69,7 @@ pub struct AssignInput {
 /// `POST .../assign`: to an active operator of the case's team.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/assign", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
     request_body(content = AssignInput, content_type = "application/json"),
-    responses(
-        (status = 200, description = "Assigned; the case as it is now", body = CaseView),
-        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses(ActionAnswers))]
 pub async fn assign(
     state: web::Data<AppState>,
     op: Operator,
@@ -84,11 +96,7 @@ pub struct TransferInput {
 /// `POST .../transfer`: to another active team; receipt time and due date stay.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/transfer", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
     request_body(content = TransferInput, content_type = "application/json"),
-    responses(
-        (status = 200, description = "Transferred; the case as it is now", body = CaseView),
-        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses(ActionAnswers))]
 pub async fn transfer(
     state: web::Data<AppState>,
     op: Operator,
@@ -113,11 +121,7 @@ pub struct MessageInput {
 /// `POST .../notes`: internal, never shown to the citizen.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/notes", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
     request_body(content = MessageInput, content_type = "application/json"),
-    responses(
-        (status = 200, description = "Note added; the case as it is now", body = CaseView),
-        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses(ActionAnswers))]
 pub async fn note(
     state: web::Data<AppState>,
     op: Operator,
@@ -134,11 +138,7 @@ pub async fn note(
 /// `POST .../replies`: a public message on the citizen's timeline.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/replies", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
     request_body(content = MessageInput, content_type = "application/json"),
-    responses(
-        (status = 200, description = "Reply added and sent; the case as it is now", body = CaseView),
-        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses(ActionAnswers))]
 pub async fn reply(
     state: web::Data<AppState>,
     op: Operator,
@@ -154,11 +154,7 @@ pub async fn reply(
 
 /// `POST .../start`: begin work; an unassigned case goes to the operator starting it.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/start", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Work started; the case as it is now", body = CaseView),
-        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses(ActionAnswers))]
 pub async fn start(
     state: web::Data<AppState>,
     op: Operator,
@@ -178,11 +174,7 @@ pub struct ReasonInput {
 /// `POST .../hold`: waiting on the citizen or a third party; the clock stops.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/hold", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
     request_body(content = Option<ReasonInput>, content_type = "application/json"),
-    responses(
-        (status = 200, description = "On hold; the case as it is now", body = CaseView),
-        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses(ActionAnswers))]
 pub async fn hold(
     state: web::Data<AppState>,
     op: Operator,
@@ -198,11 +190,7 @@ pub async fn hold(
 
 /// `POST .../resume`: the due date moves out by the working time on hold.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/resume", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Resumed; the case as it is now", body = CaseView),
-        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses(ActionAnswers))]
 pub async fn resume(
     state: web::Data<AppState>,
     op: Operator,
@@ -228,11 +216,7 @@ pub struct ExtendInput {
 /// the citizen's consent. The citizen sees the reason and the new due date.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/extend", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
     request_body(content = ExtendInput, content_type = "application/json"),
-    responses(
-        (status = 200, description = "Extended; the case as it is now", body = CaseView),
-        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses(ActionAnswers))]
 pub async fn extend(
     state: web::Data<AppState>,
     op: Operator,
@@ -267,11 +251,7 @@ pub struct ResolveInput {
 /// adopted ones a planned implementation date.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/resolve", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
     request_body(content = ResolveInput, content_type = "application/json"),
-    responses(
-        (status = 200, description = "Resolved; the case as it is now", body = CaseView),
-        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses(ActionAnswers))]
 pub async fn resolve(
     state: web::Data<AppState>,
     op: Operator,
@@ -293,11 +273,7 @@ pub async fn resolve(
 /// `POST .../reopen`: `{"reason"}`; back to work, the earlier answer stays in the history.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/reopen", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
     request_body(content = ReasonInput, content_type = "application/json"),
-    responses(
-        (status = 200, description = "Reopened; the case as it is now", body = CaseView),
-        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses(ActionAnswers))]
 pub async fn reopen(
     state: web::Data<AppState>,
     op: Operator,
@@ -313,11 +289,7 @@ pub async fn reopen(
 
 /// `POST .../close`.
 #[utoipa::path(post, path = "/api/v1/cases/{id}/close", tag = "case work", params(("id" = String, Path, description = "The case's id")), security(("bearer" = [])),
-    responses(
-        (status = 200, description = "Closed; the case as it is now", body = CaseView),
-        (status = 403, description = "The operator may not work this case", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The case's status does not allow this, or it changed meanwhile", body = Problem, content_type = "application/problem+json"),
-    ))]
+    responses(ActionAnswers))]
 pub async fn close(
     state: web::Data<AppState>,
     op: Operator,
