@@ -13,6 +13,7 @@ use crate::config::Settings;
 use crate::db::types::{now, Id};
 use crate::db::Conn;
 use crate::domain::access::may_list_cases;
+use crate::domain::case::{Status, OPEN_STATUSES};
 use crate::domain::catalog::Role;
 use crate::store::{
     self,
@@ -42,6 +43,16 @@ pub struct QueueFilter {
     pub received_before: Option<NaiveDateTime>,
     /// Words in the title or description.
     pub text: Option<String>,
+}
+
+impl QueueFilter {
+    /// Only cases in these statuses.
+    pub fn of_statuses(list: &[Status]) -> QueueFilter {
+        QueueFilter {
+            statuses: list.iter().map(|s| s.as_str().to_string()).collect(),
+            ..Default::default()
+        }
+    }
 }
 
 /// Where a page starts and how long it is.
@@ -128,17 +139,14 @@ pub struct Overview {
 /// The counts of the cases an operator may list (managers and agents: their teams).
 pub fn overview(c: &mut Conn, settings: &Settings, op: &Operator) -> Result<Overview, ServiceError> {
     let at = now();
-    let statuses = |list: &[&str]| QueueFilter {
-        statuses: list.iter().map(|s| s.to_string()).collect(),
-        ..Default::default()
-    };
+    let statuses = QueueFilter::of_statuses;
     let count = |c: &mut Conn, f: QueueFilter| -> Result<i64, ServiceError> {
         let f = scoped(c, op, f, at)?;
         Ok(store::cases::count(c, &f)?)
     };
     // On hold the clock stands still: those cases are neither due today nor overdue by their stored date.
-    let working = ["received", "assigned", "in_progress"];
-    let open = ["received", "assigned", "in_progress", "on_hold"];
+    let working: Vec<Status> = OPEN_STATUSES.into_iter().filter(|s| *s != Status::OnHold).collect();
+    let open = OPEN_STATUSES;
     let tomorrow = settings
         .timezone
         .from_utc_datetime(&at.naive_utc())
@@ -167,9 +175,9 @@ pub fn overview(c: &mut Conn, settings: &Settings, op: &Operator) -> Result<Over
         },
     )?;
     Ok(Overview {
-        new: count(c, statuses(&["received"]))?,
-        in_progress: count(c, statuses(&["assigned", "in_progress"]))?,
-        on_hold: count(c, statuses(&["on_hold"]))?,
+        new: count(c, statuses(&[Status::Received]))?,
+        in_progress: count(c, statuses(&[Status::Assigned, Status::InProgress]))?,
+        on_hold: count(c, statuses(&[Status::OnHold]))?,
         due_today: (due_by_tonight - late).max(0),
         overdue,
     })

@@ -28,11 +28,8 @@ impl<T> JsonBody<T> {
 
 /// Whether a content type is JSON (`application/json` or any `+json`).
 fn is_json(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-        .is_some_and(|m| m == "application/json" || (m.starts_with("application/") && m.ends_with("+json")))
+    let m = media_type(req);
+    m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
 }
 
 /// Parses JSON bytes into `T`, naming the offending field on a type error.
@@ -174,4 +171,20 @@ pub fn form_fields(raw: &[u8]) -> std::collections::BTreeMap<String, Vec<String>
         out.entry(k).or_default().push(v.to_string());
     }
     out
+}
+
+/// One field of a form body exactly as typed (not trimmed): for passwords.
+pub fn raw_field(raw: &[u8], name: &str) -> Option<String> {
+    form_urlencoded::parse(raw)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// The media type of a request's body, lowercase, without parameters (`""` when unsaid).
+pub fn media_type(req: &HttpRequest) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .unwrap_or_default()
 }

@@ -105,6 +105,33 @@ fn got_words(got: &str) -> String {
     }
 }
 
+/// The language of a page for someone not signed in: `?lang=ko|en` wins, then
+/// the first of Korean or English in `Accept-Language`, then Korean.
+pub fn page_lang(req: &actix_web::HttpRequest) -> &'static str {
+    let query = req.query_string();
+    if query.contains("lang=en") {
+        return "en";
+    }
+    if query.contains("lang=ko") {
+        return "ko";
+    }
+    let accept = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    for part in accept.split(',') {
+        let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if tag.starts_with("ko") {
+            return "ko";
+        }
+        if tag.starts_with("en") {
+            return "en";
+        }
+    }
+    "ko"
+}
+
 #[cfg(test)]
 mod tests {
     use super::api_words;

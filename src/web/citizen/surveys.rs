@@ -1,7 +1,7 @@
 //! The citizen's survey page: `GET /s/{token}` shows the form (opening it
 //! records nothing: mail scanners open links), `POST /s/{token}` records it.
 
-use actix_web::http::{header, StatusCode};
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -76,30 +76,12 @@ struct Page<'a> {
     questions: [(&'a str, &'a str); 2],
 }
 
-/// `?lang=` wins, then the first of Korean or English in `Accept-Language`, then Korean.
 fn words(req: &HttpRequest) -> &'static Words {
-    let query = req.query_string();
-    if query.contains("lang=en") {
-        return &EN;
+    if crate::web::wording::page_lang(req) == "en" {
+        &EN
+    } else {
+        &KO
     }
-    if query.contains("lang=ko") {
-        return &KO;
-    }
-    let accept = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    for part in accept.split(',') {
-        let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        if tag.starts_with("ko") {
-            return &KO;
-        }
-        if tag.starts_with("en") {
-            return &EN;
-        }
-    }
-    &KO
 }
 
 fn page(status: StatusCode, t: &Words, case_line: String, message: &str, error: &str, show_form: bool) -> HttpResponse {

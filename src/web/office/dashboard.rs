@@ -7,6 +7,7 @@ use askama::Template;
 use super::queue::{row_of, Row};
 use super::{Frame, Office, OfficeError};
 use crate::domain::access::may_list_cases;
+use crate::domain::case::OPEN_STATUSES;
 use crate::domain::catalog::Role;
 use crate::service::queue::{self, Overview, Page, QueueFilter};
 use crate::service::surveys;
@@ -38,11 +39,8 @@ pub async fn page(state: web::Data<AppState>, office: Office) -> Result<HttpResp
         .read(move |c| {
             let (overview, mine) = if may_list_cases(op.role) {
                 let mine = QueueFilter {
-                    statuses: ["received", "assigned", "in_progress", "on_hold"]
-                        .map(String::from)
-                        .to_vec(),
                     assignee: Some(op.id.clone()),
-                    ..Default::default()
+                    ..QueueFilter::of_statuses(&OPEN_STATUSES)
                 };
                 let page = Page {
                     sort: Sort::Due,

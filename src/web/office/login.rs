@@ -11,7 +11,7 @@ use super::words::t;
 use super::{checked_form, see_other, Office, OfficeError, COOKIE};
 use crate::service::sessions::{self, ABSOLUTE_HOURS};
 use crate::service::ServiceError;
-use crate::web::extract::{form_fields, Body};
+use crate::web::extract::{form_fields, raw_field, Body};
 use crate::web::problem::ApiError;
 use crate::web::AppState;
 
@@ -29,23 +29,8 @@ impl LoginPage<'_> {
     }
 }
 
-/// `?lang=en` shows the page in English; otherwise the browser's first of Korean or English.
 fn lang_of(req: &HttpRequest) -> &'static str {
-    if req.query_string().contains("lang=en") {
-        return "en";
-    }
-    if req.query_string().contains("lang=ko") {
-        return "ko";
-    }
-    let accept = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    match accept.trim_start().get(..2) {
-        Some(l) if l.eq_ignore_ascii_case("en") => "en",
-        _ => "ko",
-    }
+    crate::web::wording::page_lang(req)
 }
 
 fn page(status: StatusCode, lang: &str, email: &str, error: &str) -> HttpResponse {
@@ -80,10 +65,7 @@ pub async fn submit(
     let fields = form_fields(&body.0);
     let email = fields.get("email").and_then(|v| v.first()).cloned().unwrap_or_default();
     // A password is taken as typed: spaces at its ends are part of it.
-    let password = form_urlencoded::parse(&body.0)
-        .find(|(k, _)| k == "password")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
+    let password = raw_field(&body.0, "password").unwrap_or_default();
     let address = state
         .limiter
         .client(&req)

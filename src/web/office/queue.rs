@@ -11,6 +11,7 @@ use super::words::{status, t};
 use super::{Frame, Office, OfficeError};
 use crate::config::Settings;
 use crate::db::types::{now, Id};
+use crate::domain::case::{Status, OPEN_STATUSES};
 use crate::service::queue::{self, Page, QueueFilter, QueueItem};
 use crate::store::cases::Sort;
 use crate::web::api::queue::{decode_cursor, encode_cursor};
@@ -54,7 +55,7 @@ pub fn row_of(settings: &Settings, lang: &str, i: &QueueItem) -> Row {
     let tz = settings.timezone;
     let due_day = tz.from_utc_datetime(&i.figures.due_at.naive_utc()).date_naive();
     let today = tz.from_utc_datetime(&at.naive_utc()).date_naive();
-    let open = !matches!(i.row.status.as_str(), "resolved" | "closed" | "withdrawn");
+    let open = Status::parse(&i.row.status).is_some_and(Status::is_open);
     let badge = if !open {
         ""
     } else if i.figures.overdue {
@@ -130,9 +131,7 @@ pub async fn page(state: web::Data<AppState>, office: Office, req: HttpRequest) 
     };
     let statuses: Vec<String> = match get("status").as_deref() {
         None => Vec::new(),
-        Some("open") => ["received", "assigned", "in_progress", "on_hold"]
-            .map(String::from)
-            .to_vec(),
+        Some("open") => QueueFilter::of_statuses(&OPEN_STATUSES).statuses,
         Some(list) => list.split(',').map(|s| s.trim().to_string()).collect(),
     };
     let filter = QueueFilter {

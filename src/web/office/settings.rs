@@ -14,7 +14,7 @@ use crate::service::holidays::{self, HolidayEdit};
 use crate::service::settings::operators::{self, OperatorChange};
 use crate::service::settings::teams::{self, TeamChange};
 use crate::service::ServiceError;
-use crate::web::extract::{form_fields, Body};
+use crate::web::extract::{form_fields, raw_field, Body};
 use crate::web::problem::ApiError;
 use crate::web::AppState;
 
@@ -202,10 +202,7 @@ pub async fn operators_post(
 ) -> Result<HttpResponse, OfficeError> {
     let body = body.map(|b| {
         // A password is taken as typed: spaces at its ends are part of it.
-        let password = form_urlencoded::parse(&b.0)
-            .find(|(k, _)| k == "password")
-            .map(|(_, v)| v.into_owned())
-            .filter(|p| !p.is_empty());
+        let password = raw_field(&b.0, "password").filter(|p| !p.is_empty());
         (b, password)
     });
     let (body, password) = match body {

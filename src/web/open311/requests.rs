@@ -292,11 +292,7 @@ struct FiledXml<'a> {
 
 /// Whether the body is form-urlencoded (with or without a charset).
 fn is_form(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
-        .is_some_and(|m| m == "application/x-www-form-urlencoded")
+    crate::web::extract::media_type(req) == "application/x-www-form-urlencoded"
 }
 
 /// A field of the intake in the standard's words.
