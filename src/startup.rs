@@ -76,6 +76,7 @@ impl Application {
             App::new()
                 .wrap(ErrorHandlers::new().default_handler(problem::problemize))
                 .wrap(hygiene::headers())
+                .wrap(actix_web::middleware::from_fn(hygiene::referrer))
                 .wrap(actix_web::middleware::from_fn(hygiene::head_as_get))
                 .wrap(actix_web::middleware::from_fn(hygiene::measure))
                 // The route's pattern, never the raw path or query: those carry

@@ -10,15 +10,38 @@ use actix_web::{web, FromRequest, Handler, HttpResponse, Resource, Responder, Re
 use super::problem::ApiError;
 
 /// Headers on every response (a handler may set its own first): no framing,
-/// no content sniffing, no referrer (links carry tokens), no caching of
-/// answers that hold citizens' data.
+/// no content sniffing, no caching of answers that hold citizens' data.
 pub fn headers() -> DefaultHeaders {
     DefaultHeaders::new()
         .add((header::X_FRAME_OPTIONS, "DENY"))
         .add((header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"))
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .add((header::REFERRER_POLICY, "no-referrer"))
         .add((header::CACHE_CONTROL, "no-store"))
+}
+
+/// The referrer policy of a path: none at all, since citizens' links carry
+/// tokens, except in the back office, whose forms need the browser to send
+/// their `Origin` (under `no-referrer` a browser sends `Origin: null`, which
+/// the office refuses as a cross-site post); `same-origin` still tells no
+/// other site anything.
+pub fn referrer_policy(path: &str) -> &'static str {
+    if path == "/office" || path.starts_with("/office/") {
+        "same-origin"
+    } else {
+        "no-referrer"
+    }
+}
+
+/// Sets the referrer policy of the request's path on its response.
+pub async fn referrer(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let policy = referrer_policy(req.path());
+    let mut res = next.call(req).await?;
+    res.headers_mut()
+        .insert(header::REFERRER_POLICY, header::HeaderValue::from_static(policy));
+    Ok(res)
 }
 
 /// Answers `HEAD` as `GET` would; the server sends the headers without the body.
@@ -202,4 +225,18 @@ pub async fn measure(
         .with_label_values(&[route.as_str(), method.as_str()])
         .observe(started.elapsed().as_secs_f64());
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::referrer_policy;
+
+    #[test]
+    fn only_the_office_sends_a_referrer_and_only_to_itself() {
+        assert_eq!(referrer_policy("/office/login"), "same-origin");
+        assert_eq!(referrer_policy("/office"), "same-origin");
+        assert_eq!(referrer_policy("/officers"), "no-referrer");
+        assert_eq!(referrer_policy("/track/2026-000001"), "no-referrer");
+        assert_eq!(referrer_policy("/surveys/abc"), "no-referrer");
+    }
 }

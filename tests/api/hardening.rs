@@ -437,6 +437,10 @@ crate::both_backends! {
         let r = app.request(Method::GET, &page).send().await.unwrap();
         assert_eq!(r.headers()["cache-control"], "no-store");
         assert_eq!(r.headers()["referrer-policy"], "no-referrer");
+        // The office's pages let the browser name their origin on their own forms' posts.
+        let r = app.request(Method::GET, "/office/login").send().await.unwrap();
+        assert_eq!(r.headers()["referrer-policy"], "same-origin");
+        assert_eq!(r.headers()["x-frame-options"], "DENY");
 
         // 422s speak the API's words, not Rust's.
         let mut b = grievance("x");

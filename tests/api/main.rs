@@ -5,6 +5,7 @@ mod pg;
 
 mod auth;
 mod binary;
+mod browser;
 mod casework;
 mod config_api;
 mod contract;

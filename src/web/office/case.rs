@@ -55,6 +55,10 @@ struct CasePage {
     receipt_no: String,
     title: String,
     status: &'static str,
+    /// The header's due date, team and whether it is overdue.
+    due: String,
+    team: String,
+    overdue: bool,
     facts: Vec<(&'static str, String)>,
     citizen: Vec<(&'static str, String)>,
     description: String,
@@ -95,14 +99,9 @@ fn render(
     } else {
         Vec::new()
     };
-    let mut facts = vec![
-        (t(lang, "status"), status(lang, &row.status).to_string()),
-        (t(lang, "due"), readable(settings, w.detail.figures.due_at)),
+    // Status, due date and team are in the page's header.
+    let facts = vec![
         (t(lang, "processing_days"), w.detail.figures.processing_days.to_string()),
-        (
-            t(lang, "team"),
-            w.detail.team.as_ref().map_or("-".into(), |t| t.name.clone()),
-        ),
         (
             t(lang, "assignee"),
             w.detail.assignee.as_ref().map_or("-".into(), |a| a.name.clone()),
@@ -114,9 +113,6 @@ fn render(
         ),
         (t(lang, "received"), readable(settings, utc(row.received_at))),
     ];
-    if w.detail.figures.overdue {
-        facts.insert(2, (t(lang, "overdue"), "⚠ ".to_string() + t(lang, "overdue")));
-    }
     let mut citizen = vec![(t(lang, "citizen"), row.citizen_name.clone())];
     if let Some(e) = &row.citizen_email {
         citizen.push((t(lang, "email"), e.clone()));
@@ -156,13 +152,21 @@ fn render(
             };
             let text = ["body", "reason", "resolution", "team", "assignee", "due_at", "note"]
                 .iter()
-                .find_map(|k| data.get(*k).and_then(|v| v.as_str()).map(String::from))
+                .find_map(|k| data.get(*k).and_then(|v| v.as_str()).map(|v| (*k, v)))
+                .map(|(k, v)| match (k, chrono::DateTime::parse_from_rfc3339(v)) {
+                    // A due date is written as people read it, in the calendar's zone.
+                    ("due_at", Ok(at)) => format!("{} {}", t(lang, "due"), readable(settings, at.to_utc())),
+                    _ => v.to_string(),
+                })
                 .unwrap_or_default();
             let who = e
                 .actor_id
                 .as_ref()
                 .and_then(|a| names.and_then(|n| n.get(a)).cloned())
-                .unwrap_or_else(|| e.actor_kind.clone());
+                .unwrap_or_else(|| match t(lang, &e.actor_kind) {
+                    "" => e.actor_kind.clone(),
+                    w => w.to_string(),
+                });
             let what = match t(lang, action_word(&e.event_type)) {
                 "" => e.event_type.replace('_', " "),
                 w => w.to_string(),
@@ -181,11 +185,13 @@ fn render(
         .as_ref()
         .map_or(String::new(), |s| match (s.process_score, s.result_score) {
             (Some(p), Some(r)) => format!(
-                "{p}/5, {r}/5 ({}){}",
-                s.channel,
+                "{} {p}/5, {} {r}/5 ({}){}",
+                t(lang, "process_short"),
+                t(lang, "result_short"),
+                t(lang, &s.channel),
                 s.comment.as_deref().map(|c| format!(" — {c}")).unwrap_or_default()
             ),
-            _ => format!("… ({})", s.channel),
+            _ => format!("{} ({})", t(lang, "survey_waiting"), t(lang, &s.channel)),
         });
     CasePage {
         frame: office.frame("queue", format!("{} {}", row.receipt_no, row.title)),
@@ -193,6 +199,9 @@ fn render(
         receipt_no: row.receipt_no.clone(),
         title: row.title.clone(),
         status: status(lang, &row.status),
+        due: readable(settings, w.detail.figures.due_at),
+        team: w.detail.team.as_ref().map_or("-".into(), |t| t.name.clone()),
+        overdue: w.detail.figures.overdue,
         facts,
         citizen,
         description: row.description.clone(),
