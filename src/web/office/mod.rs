@@ -179,6 +179,12 @@ pub enum OfficeError {
     NotFound,
     /// The database cannot be reached now.
     Unavailable,
+    /// The form's body is larger than any form of ours (413).
+    TooLarge,
+    /// The form's body did not arrive in time (408).
+    TooSlow,
+    /// The form's body could not be read (400).
+    BadForm,
     /// A fault of ours; the cause is logged, never shown.
     Internal(String),
 }
@@ -207,6 +213,21 @@ struct ErrorPage<'a> {
     detail: &'a str,
 }
 
+impl From<super::problem::ApiError> for OfficeError {
+    /// A form body the extractor refused: the client's fault, said as such
+    /// (never a 500); anything else the extractor may one day answer is ours.
+    fn from(e: super::problem::ApiError) -> Self {
+        use super::problem::ApiError as A;
+        match e {
+            A::PayloadTooLarge(_) => OfficeError::TooLarge,
+            A::RequestTimeout(_) => OfficeError::TooSlow,
+            A::BadRequest(_) | A::UnsupportedMediaType(_) | A::Validation(_) => OfficeError::BadForm,
+            A::Unavailable(_) => OfficeError::Unavailable,
+            other => OfficeError::Internal(format!("form body: {other}")),
+        }
+    }
+}
+
 impl ResponseError for OfficeError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -214,6 +235,9 @@ impl ResponseError for OfficeError {
             OfficeError::ExpiredForm | OfficeError::Forbidden(_) => StatusCode::FORBIDDEN,
             OfficeError::NotFound => StatusCode::NOT_FOUND,
             OfficeError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            OfficeError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            OfficeError::TooSlow => StatusCode::REQUEST_TIMEOUT,
+            OfficeError::BadForm => StatusCode::BAD_REQUEST,
             OfficeError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -227,6 +251,9 @@ impl ResponseError for OfficeError {
             OfficeError::Forbidden(m) => (both("forbidden"), m.clone()),
             OfficeError::NotFound => (both("not_found"), String::new()),
             OfficeError::Unavailable => (both("unavailable"), String::new()),
+            OfficeError::TooLarge => (both("too_large"), String::new()),
+            OfficeError::TooSlow => (both("too_slow"), String::new()),
+            OfficeError::BadForm => (both("bad_form"), String::new()),
             OfficeError::Internal(cause) => {
                 tracing::error!(cause = %crate::domain::privacy::mask_emails(cause), "internal error");
                 (both("error"), String::new())
@@ -281,7 +308,7 @@ pub async fn checked_form(
     if !same_origin(req, state) {
         return Err(OfficeError::ExpiredForm);
     }
-    let body = body.map_err(|e| OfficeError::Internal(format!("form body: {e}")))?;
+    let body = body?;
     let fields = super::extract::form_fields(&body.0);
     let sent = fields
         .get("csrf")
