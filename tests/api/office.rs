@@ -60,6 +60,21 @@ async fn post(app: &TestApp, b: &Client, path: &str, form: &[(&str, &str)]) -> r
     b.post(format!("{}{path}", app.base)).form(form).send().await.unwrap()
 }
 
+/// The target of the page's link with `rel` (as a browser reads the attribute).
+fn rel_link(page: &str, rel: &str) -> Option<String> {
+    let end = page.find(&format!("\" rel=\"{rel}\""))?;
+    let start = page[..end].rfind("href=\"")? + 6;
+    Some(page[start..end].replace("&#38;", "&").replace("&amp;", "&"))
+}
+
+/// The cases a queue page lists, in order.
+fn listed(page: &str) -> Vec<String> {
+    page.split("<tr data-case=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .collect()
+}
+
 fn location(r: &reqwest::Response) -> String {
     r.headers()["location"].to_str().unwrap().to_string()
 }
@@ -342,6 +357,55 @@ both_backends! {
 }
 
 both_backends! {
+    async fn the_queue_pages_both_ways_and_loads_its_script_from_this_host(app) {
+        // 55 cases: a full page of 50 and a second one.
+        for batch in 0..11 {
+            let posts: Vec<_> = (0..5)
+                .map(|i| {
+                    let (client, url) = (app.client.clone(), format!("{}/api/v1/cases", app.base));
+                    let body = grievance(&format!("쪽 나눔 {batch}-{i}"));
+                    tokio::spawn(async move { client.post(url).json(&body).send().await.unwrap().status().as_u16() })
+                })
+                .collect();
+            for p in posts {
+                assert_eq!(p.await.unwrap(), 201);
+            }
+        }
+        let (admin, _) = operator(app, "admin", "ko").await;
+        let b = browser();
+        assert_eq!(sign_in(app, &b, &admin, PASSWORD).await.status(), 303);
+
+        let (status, first) = html(app, &b, "/office/cases").await;
+        assert_eq!(status, 200);
+        assert!(first.contains("<script src=\"/office/office.js\" defer></script>"), "the script, deferred");
+        assert!(!first.contains("src=\"http") && !first.contains("<script>"), "nothing from another host, nothing inline");
+        for id in ["id=\"queue-rows\"", "id=\"f-q\"", "id=\"queue-keys\""] {
+            assert!(first.contains(id), "{id}");
+        }
+        assert!(first.contains("단축키") && first.contains("j/k"), "the keys, in the operator's words");
+        assert_eq!(listed(&first).len(), 50);
+        assert_eq!(rel_link(&first, "prev"), None, "nothing before the first page");
+
+        let next = rel_link(&first, "next").expect("a next page");
+        let (status, second) = html(app, &b, &next).await;
+        assert_eq!(status, 200);
+        assert_eq!(listed(&second).len(), 5);
+        assert!(listed(&second).iter().all(|c| !listed(&first).contains(c)), "no case twice");
+        assert_eq!(rel_link(&second, "next"), None);
+        let prev = rel_link(&second, "prev").expect("a previous page");
+        assert_eq!(prev, "/office/cases");
+        let (_, again) = html(app, &b, &prev).await;
+        assert_eq!(listed(&again), listed(&first), "back to the same first page");
+
+        let r = b.get(format!("{}/office/office.js", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let kind = r.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(kind.starts_with("text/javascript"), "{kind}");
+        assert!(r.headers()["cache-control"].to_str().unwrap().contains("max-age"));
+        let script = r.text().await.unwrap();
+        assert!(script.contains("queue-rows") && script.contains("is-focused") && script.contains("f-q"));
+    }
+
     async fn a_form_too_large_is_refused_with_a_page_and_changes_nothing(app) {
         let (agent, _) = operator(app, "agent", "en").await;
         let b = browser();

@@ -34,6 +34,10 @@ pub const COOKIE: &str = "civicdesk_session";
 /// The back office's style sheet, in the binary.
 const CSS: &str = include_str!("../../../static/office.css");
 
+/// The back office's script (keys and refresh on the queue), in the binary:
+/// served from here, so nothing comes from another host.
+const JS: &str = include_str!("../../../static/office.js");
+
 /// Registers the back office's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(at("/office").get(to_dashboard).done())
@@ -41,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(at("/office/login").get(login::form).post(login::submit).done())
         .service(at("/office/logout").post(login::logout).done())
         .service(at("/office/office.css").get(css).done())
+        .service(at("/office/office.js").get(js).done())
         .service(at("/office/cases").get(queue::page).done())
         .service(at("/office/cases/{id}").get(case::page).done())
         .service(at("/office/cases/{id}/{action}").post(case::act).done())
@@ -100,6 +105,13 @@ async fn css() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(CSS)
+}
+
+async fn js() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(JS)
 }
 
 /// A 303 to `location` (after a post, or to the sign-in page).
