@@ -326,6 +326,13 @@ pub fn worklist(c: &mut Conn, op: &Operator) -> Result<Vec<(Survey, CaseRow)>, S
     Ok(out)
 }
 
+/// How many calls the worklist holds in all (the list itself stops at 500).
+pub fn calls_to_make(c: &mut Conn, op: &Operator) -> Result<i64, ServiceError> {
+    op.require(&[Role::Happycall, Role::Manager, Role::Admin])?;
+    let teams = op.list_scope();
+    Ok(store::surveys::count_to_call(c, now().naive_utc(), teams.as_deref())?)
+}
+
 /// Which answered surveys to list.
 #[derive(Debug, Clone, Default)]
 pub struct AnswerFilter {

@@ -163,6 +163,19 @@ pub fn to_call(
     q.load(conn)
 }
 
+/// How many surveys `to_call` would list without its limit.
+pub fn count_to_call(conn: &mut Conn, now: NaiveDateTime, within_teams: Option<&[Id]>) -> QueryResult<i64> {
+    let mut q = surveys::table
+        .filter(surveys::answered_at.is_null())
+        .filter(surveys::channel.eq("phone").or(surveys::expires_at.lt(now)))
+        .count()
+        .into_boxed();
+    if let Some(t) = within_teams {
+        q = q.filter(surveys::team_id.eq_any(t.to_vec()));
+    }
+    q.get_result(conn)
+}
+
 /// Whether a case waits on the happy-call worklist: an unanswered survey by
 /// phone, or whose link expired.
 pub fn on_worklist(conn: &mut Conn, case: &Id, now: NaiveDateTime) -> QueryResult<bool> {

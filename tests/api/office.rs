@@ -60,6 +60,21 @@ async fn post(app: &TestApp, b: &Client, path: &str, form: &[(&str, &str)]) -> r
     b.post(format!("{}{path}", app.base)).form(form).send().await.unwrap()
 }
 
+/// The target of the page's link with `rel` (as a browser reads the attribute).
+fn rel_link(page: &str, rel: &str) -> Option<String> {
+    let end = page.find(&format!("\" rel=\"{rel}\""))?;
+    let start = page[..end].rfind("href=\"")? + 6;
+    Some(page[start..end].replace("&#38;", "&").replace("&amp;", "&"))
+}
+
+/// The cases a queue page lists, in order.
+fn listed(page: &str) -> Vec<String> {
+    page.split("<tr data-case=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .collect()
+}
+
 fn location(r: &reqwest::Response) -> String {
     r.headers()["location"].to_str().unwrap().to_string()
 }
@@ -218,6 +233,7 @@ crate::on_both_backends! {
         assert_eq!(sign_in(app, &b, &caller, PASSWORD).await.status(), 303);
         let (_, page) = html(app, &b, "/office/").await;
         assert!(!page.contains("href=\"/office/cases\""), "a happy-call operator has no queue");
+        assert!(page.contains("해야 할 해피콜</a>: <strong>1</strong>"), "the calls to make, counted");
         let (status, page) = html(app, &b, "/office/happy-calls").await;
         assert_eq!(status, 200);
         assert!(page.contains("010-1234-5678") && page.contains(&format!("/office/happy-calls/{id}")));
@@ -235,6 +251,23 @@ crate::on_both_backends! {
         assert_eq!(r.status(), 303);
         let (_, page) = html(app, &b, &location(&r)).await;
         assert!(!page.contains(&format!("/office/happy-calls/{id}")), "off the list once answered");
+        // A second answer for the same survey: the call page again saying why, not a bare 403.
+        let r = post(app, &b, &format!("/office/happy-calls/{id}"), &[("csrf", &token), ("process_score", "5"), ("result_score", "5")]).await;
+        assert_eq!(r.status(), 409);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("role=\"alert\"") && page.contains("해피콜 목록에 없습니다"), "{page}");
+        assert!(!page.contains("박민원"), "the case has left this caller's list");
+        // An admin, who still sees the case, gets the form back with the reason.
+        let (admin, _) = operator(app, "admin", "en").await;
+        let a = browser();
+        assert_eq!(sign_in(app, &a, &admin, PASSWORD).await.status(), 303);
+        let (_, page) = html(app, &a, &format!("/office/happy-calls/{id}")).await;
+        let r = post(app, &a, &format!("/office/happy-calls/{id}"), &[("csrf", &csrf(&page)), ("process_score", "5"), ("result_score", "5")]).await;
+        assert_eq!(r.status(), 409);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("already answered") && page.contains(&format!("action=\"/office/happy-calls/{id}\"")), "{page}");
+        let (_, answered) = app.admin_json(Method::GET, "/api/v1/surveys?max_score=2", None).await;
+        assert_eq!(answered["items"][0]["process_score"], 1, "the first answer stands");
 
         // The team's manager closes the follow-up the low score opened.
         let (manager, _) = operator(app, "manager", "en").await;
@@ -320,5 +353,109 @@ both_backends! {
         assert_eq!(sign_in(app, &a, &agent, PASSWORD).await.status(), 303);
         let (status, _) = html(app, &a, "/office/settings/teams").await;
         assert_eq!(status, 403);
+    }
+}
+
+both_backends! {
+    async fn the_queue_pages_both_ways_and_loads_its_script_from_this_host(app) {
+        // 55 cases: a full page of 50 and a second one.
+        for batch in 0..11 {
+            let posts: Vec<_> = (0..5)
+                .map(|i| {
+                    let (client, url) = (app.client.clone(), format!("{}/api/v1/cases", app.base));
+                    let body = grievance(&format!("쪽 나눔 {batch}-{i}"));
+                    tokio::spawn(async move { client.post(url).json(&body).send().await.unwrap().status().as_u16() })
+                })
+                .collect();
+            for p in posts {
+                assert_eq!(p.await.unwrap(), 201);
+            }
+        }
+        let (admin, _) = operator(app, "admin", "ko").await;
+        let b = browser();
+        assert_eq!(sign_in(app, &b, &admin, PASSWORD).await.status(), 303);
+
+        let (status, first) = html(app, &b, "/office/cases").await;
+        assert_eq!(status, 200);
+        assert!(first.contains("<script src=\"/office/office.js\" defer></script>"), "the script, deferred");
+        assert!(!first.contains("src=\"http") && !first.contains("<script>"), "nothing from another host, nothing inline");
+        for id in ["id=\"queue-rows\"", "id=\"f-q\"", "id=\"queue-keys\""] {
+            assert!(first.contains(id), "{id}");
+        }
+        assert!(first.contains("단축키") && first.contains("j/k"), "the keys, in the operator's words");
+        assert_eq!(listed(&first).len(), 50);
+        assert_eq!(rel_link(&first, "prev"), None, "nothing before the first page");
+
+        let next = rel_link(&first, "next").expect("a next page");
+        let (status, second) = html(app, &b, &next).await;
+        assert_eq!(status, 200);
+        assert_eq!(listed(&second).len(), 5);
+        assert!(listed(&second).iter().all(|c| !listed(&first).contains(c)), "no case twice");
+        assert_eq!(rel_link(&second, "next"), None);
+        let prev = rel_link(&second, "prev").expect("a previous page");
+        assert_eq!(prev, "/office/cases");
+        let (_, again) = html(app, &b, &prev).await;
+        assert_eq!(listed(&again), listed(&first), "back to the same first page");
+
+        let r = b.get(format!("{}/office/office.js", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let kind = r.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(kind.starts_with("text/javascript"), "{kind}");
+        assert!(r.headers()["cache-control"].to_str().unwrap().contains("max-age"));
+        let script = r.text().await.unwrap();
+        assert!(script.contains("queue-rows") && script.contains("is-focused") && script.contains("f-q"));
+    }
+
+    async fn a_form_too_large_is_refused_with_a_page_and_changes_nothing(app) {
+        let (agent, _) = operator(app, "agent", "en").await;
+        let b = browser();
+        assert_eq!(sign_in(app, &b, &agent, PASSWORD).await.status(), 303);
+        let mut intake = grievance("가로등이 꺼졌어요");
+        intake["category"] = json!("road-damage");
+        let receipt: Value = app.post_public("/api/v1/cases", &intake).await.json().await.unwrap();
+        let id = receipt["id"].as_str().unwrap().to_string();
+        let (_, page) = html(app, &b, &format!("/office/cases/{id}")).await;
+        let token = csrf(&page);
+        let (_, before) = app.admin_json(Method::GET, &format!("/api/v1/cases/{id}/events"), None).await;
+
+        // 300 KB of note: more than any form of ours carries.
+        let huge = "x".repeat(300 * 1024);
+        let r = post(app, &b, &format!("/office/cases/{id}/notes"), &[("csrf", &token), ("body", &huge)]).await;
+        assert_eq!(r.status(), 413);
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+        let page = r.text().await.unwrap();
+        assert!(page.contains("too large") && page.contains("office.css"), "a page in the office's style: {page}");
+
+        let (_, after) = app.admin_json(Method::GET, &format!("/api/v1/cases/{id}/events"), None).await;
+        assert_eq!(before["items"].as_array().unwrap().len(), after["items"].as_array().unwrap().len());
+        // The session and the form still work afterwards.
+        let r = post(app, &b, &format!("/office/cases/{id}/notes"), &[("csrf", &token), ("body", "짧은 메모")]).await;
+        assert_eq!(r.status(), 303);
+    }
+}
+
+crate::on_both_backends! {
+    async fn a_stalled_form_is_cut_off_with_408_and_a_page(backend) {
+        let Some(app) = crate::helpers::spawn_app_with(backend, &[("CIVICDESK_BODY_TIMEOUT_SECS", "1")]).await else { return };
+        let (agent, _) = operator(&app, "agent", "ko").await;
+        let r = sign_in(&app, &browser(), &agent, PASSWORD).await;
+        let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+        let addr = app.base.trim_start_matches("http://").to_string();
+        let answer = tokio::task::spawn_blocking(move || {
+            use std::io::{Read, Write};
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            s.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+            // Promises 100 bytes, sends 10, then waits.
+            let head = format!("POST /office/logout HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ncsrf=abcde");
+            s.write_all(head.as_bytes()).unwrap();
+            let mut buf = vec![0u8; 8192];
+            let n = s.read(&mut buf).unwrap_or(0);
+            String::from_utf8_lossy(&buf[..n]).to_string()
+        })
+        .await
+        .unwrap();
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+        assert!(answer.contains("text/html"), "{answer}");
+        app.stop().await;
     }
 }

@@ -76,6 +76,8 @@ pub async fn list(state: web::Data<AppState>, office: Office, req: HttpRequest) 
 struct CallPage {
     frame: Frame,
     case_id: String,
+    /// Whether the case is shown (it may have left the caller's worklist).
+    shown: bool,
     receipt_no: String,
     title: String,
     citizen: String,
@@ -95,19 +97,32 @@ async fn call_page(
 ) -> Result<HttpResponse, OfficeError> {
     let op = office.current.operator.clone();
     let settings = state.settings.clone();
-    let d = state.db.read(move |c| cases::show(c, &settings, &op, &id)).await?;
+    let case = id.clone();
+    let shown = state.db.read(move |c| cases::show(c, &settings, &op, &case)).await;
     let lang = office.lang().to_string();
+    let (d, problem) = match shown {
+        Ok(d) => (Some(d), problem),
+        // After a refusal the case may have left a happy-call operator's
+        // worklist (someone else took the answer first): they still learn
+        // why, but not the service's words about a case they may not see.
+        Err(ServiceError::Forbidden(_)) if !problem.is_empty() => (None, t(&lang, "off_worklist").to_string()),
+        Err(e) => return Err(e.into()),
+    };
     let html = CallPage {
         frame: office.frame("happy_calls", t(&lang, "happy_calls").into()),
-        case_id: d.row.id.to_string(),
-        receipt_no: d.row.receipt_no.clone(),
-        title: d.row.title.clone(),
-        citizen: d.row.citizen_name.clone(),
-        phone: d.row.citizen_phone.clone().unwrap_or_default(),
-        team: d.team.as_ref().map_or(String::new(), |t| t.name.clone()),
-        resolution: d.row.resolution.clone().unwrap_or_default(),
+        case_id: id.to_string(),
+        shown: d.is_some(),
+        receipt_no: d.as_ref().map_or(String::new(), |d| d.row.receipt_no.clone()),
+        title: d.as_ref().map_or(String::new(), |d| d.row.title.clone()),
+        citizen: d.as_ref().map_or(String::new(), |d| d.row.citizen_name.clone()),
+        phone: d.as_ref().and_then(|d| d.row.citizen_phone.clone()).unwrap_or_default(),
+        team: d
+            .as_ref()
+            .and_then(|d| d.team.as_ref())
+            .map_or(String::new(), |t| t.name.clone()),
+        resolution: d.as_ref().and_then(|d| d.row.resolution.clone()).unwrap_or_default(),
         problem,
-        may_answer: crate::domain::access::may_record_phone_answer(office.current.operator.role),
+        may_answer: d.is_some() && crate::domain::access::may_record_phone_answer(office.current.operator.role),
     }
     .render()
     .map_err(|e| OfficeError::Internal(e.to_string()))?;
@@ -150,6 +165,9 @@ pub async fn answer(
         .await
     {
         Ok(_) => Ok(see_other("/office/happy-calls?done=answered")),
+        // A refusal about the state (already answered, not resolved) or the
+        // fields: the call page again with why; a role that may not record
+        // at all gets its 403 page from form_problem.
         Err(e) => {
             let (status, problem) = super::form_problem(office.lang(), e)?;
             call_page(&state, &office, id, status, problem).await

@@ -20,7 +20,7 @@ struct DashboardPage {
     frame: Frame,
     overview: Option<Overview>,
     mine: Vec<Row>,
-    calls: Option<usize>,
+    calls: Option<i64>,
     follow_ups: Option<usize>,
 }
 
@@ -55,7 +55,7 @@ pub async fn page(state: web::Data<AppState>, office: Office) -> Result<HttpResp
                 (None, Vec::new())
             };
             let calls = matches!(op.role, Role::Happycall | Role::Manager | Role::Admin)
-                .then(|| surveys::worklist(c, &op).map(|l| l.len()))
+                .then(|| surveys::calls_to_make(c, &op))
                 .transpose()?;
             let follow_ups = matches!(op.role, Role::Manager | Role::Admin)
                 .then(|| surveys::follow_ups(c, &op, Some("open")).map(|l| l.len()))

@@ -61,7 +61,7 @@ pub async fn submit(
     if !super::same_origin(&req, &state) {
         return Err(OfficeError::ExpiredForm);
     }
-    let body = body.map_err(|e| OfficeError::Internal(format!("form body: {e}")))?;
+    let body = body?;
     let fields = form_fields(&body.0);
     let email = fields.get("email").and_then(|v| v.first()).cloned().unwrap_or_default();
     // A password is taken as typed: spaces at its ends are part of it.

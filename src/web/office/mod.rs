@@ -34,6 +34,10 @@ pub const COOKIE: &str = "civicdesk_session";
 /// The back office's style sheet, in the binary.
 const CSS: &str = include_str!("../../../static/office.css");
 
+/// The back office's script (keys and refresh on the queue), in the binary:
+/// served from here, so nothing comes from another host.
+const JS: &str = include_str!("../../../static/office.js");
+
 /// Registers the back office's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(at("/office").get(to_dashboard).done())
@@ -41,6 +45,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(at("/office/login").get(login::form).post(login::submit).done())
         .service(at("/office/logout").post(login::logout).done())
         .service(at("/office/office.css").get(css).done())
+        .service(at("/office/office.js").get(js).done())
         .service(at("/office/cases").get(queue::page).done())
         .service(at("/office/cases/{id}").get(case::page).done())
         .service(at("/office/cases/{id}/{action}").post(case::act).done())
@@ -100,6 +105,13 @@ async fn css() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(CSS)
+}
+
+async fn js() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(JS)
 }
 
 /// A 303 to `location` (after a post, or to the sign-in page).
@@ -179,6 +191,12 @@ pub enum OfficeError {
     NotFound,
     /// The database cannot be reached now.
     Unavailable,
+    /// The form's body is larger than any form of ours (413).
+    TooLarge,
+    /// The form's body did not arrive in time (408).
+    TooSlow,
+    /// The form's body could not be read (400).
+    BadForm,
     /// A fault of ours; the cause is logged, never shown.
     Internal(String),
 }
@@ -207,6 +225,21 @@ struct ErrorPage<'a> {
     detail: &'a str,
 }
 
+impl From<super::problem::ApiError> for OfficeError {
+    /// A form body the extractor refused: the client's fault, said as such
+    /// (never a 500); anything else the extractor may one day answer is ours.
+    fn from(e: super::problem::ApiError) -> Self {
+        use super::problem::ApiError as A;
+        match e {
+            A::PayloadTooLarge(_) => OfficeError::TooLarge,
+            A::RequestTimeout(_) => OfficeError::TooSlow,
+            A::BadRequest(_) | A::UnsupportedMediaType(_) | A::Validation(_) => OfficeError::BadForm,
+            A::Unavailable(_) => OfficeError::Unavailable,
+            other => OfficeError::Internal(format!("form body: {other}")),
+        }
+    }
+}
+
 impl ResponseError for OfficeError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -214,6 +247,9 @@ impl ResponseError for OfficeError {
             OfficeError::ExpiredForm | OfficeError::Forbidden(_) => StatusCode::FORBIDDEN,
             OfficeError::NotFound => StatusCode::NOT_FOUND,
             OfficeError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            OfficeError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            OfficeError::TooSlow => StatusCode::REQUEST_TIMEOUT,
+            OfficeError::BadForm => StatusCode::BAD_REQUEST,
             OfficeError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -227,6 +263,9 @@ impl ResponseError for OfficeError {
             OfficeError::Forbidden(m) => (both("forbidden"), m.clone()),
             OfficeError::NotFound => (both("not_found"), String::new()),
             OfficeError::Unavailable => (both("unavailable"), String::new()),
+            OfficeError::TooLarge => (both("too_large"), String::new()),
+            OfficeError::TooSlow => (both("too_slow"), String::new()),
+            OfficeError::BadForm => (both("bad_form"), String::new()),
             OfficeError::Internal(cause) => {
                 tracing::error!(cause = %crate::domain::privacy::mask_emails(cause), "internal error");
                 (both("error"), String::new())
@@ -281,7 +320,7 @@ pub async fn checked_form(
     if !same_origin(req, state) {
         return Err(OfficeError::ExpiredForm);
     }
-    let body = body.map_err(|e| OfficeError::Internal(format!("form body: {e}")))?;
+    let body = body?;
     let fields = super::extract::form_fields(&body.0);
     let sent = fields
         .get("csrf")

@@ -1,5 +1,9 @@
 //! `GET /office/cases`: the work queue with the API's filters as query
 //! parameters, due-date badges by time left, and paging by cursor.
+//!
+//! A cursor only leads forward, so each link also carries `back`, the cursors
+//! of the pages before it (`0` for the first page), joined by `.` (not in the
+//! cursors' alphabet): that is what the previous page's link is made of.
 
 use std::collections::BTreeMap;
 
@@ -85,6 +89,65 @@ pub fn row_of(settings: &Settings, lang: &str, i: &QueueItem) -> Row {
     }
 }
 
+/// How many earlier pages a link remembers, so that a deep page's URL stays short.
+const TRAIL: usize = 40;
+
+/// The first page's place in a trail (it has no cursor).
+const FIRST: &str = "0";
+
+/// The queue's URL with these parameters.
+fn link(q: &BTreeMap<String, String>) -> String {
+    if q.is_empty() {
+        return "/office/cases".into();
+    }
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(q.iter())
+        .finish();
+    format!("/office/cases?{query}")
+}
+
+/// The pages before this one, as `back` lists them; a trail that was not
+/// made here counts as none (no previous link rather than a wrong one).
+fn trail(sort: Sort, back: Option<&str>) -> Vec<String> {
+    let Some(back) = back else { return Vec::new() };
+    let steps: Vec<String> = back.split('.').map(str::to_string).collect();
+    let sound = steps.len() <= TRAIL && steps.iter().all(|s| s == FIRST || decode_cursor(sort, s).is_ok());
+    if sound {
+        steps
+    } else {
+        Vec::new()
+    }
+}
+
+/// The link to the page before this one, when there is one.
+fn prev_link(q: &BTreeMap<String, String>, mut back: Vec<String>) -> Option<String> {
+    let before = back.pop()?;
+    let mut prev = q.clone();
+    if before == FIRST {
+        prev.remove("after");
+    } else {
+        prev.insert("after".into(), before);
+    }
+    if back.is_empty() {
+        prev.remove("back");
+    } else {
+        prev.insert("back".into(), back.join("."));
+    }
+    Some(link(&prev))
+}
+
+/// The link to the page after this one, which remembers this one.
+fn next_link(q: &BTreeMap<String, String>, mut back: Vec<String>, cursor: String) -> String {
+    back.push(q.get("after").cloned().unwrap_or_else(|| FIRST.to_string()));
+    if back.len() > TRAIL {
+        back.remove(0);
+    }
+    let mut next = q.clone();
+    next.insert("after".into(), cursor);
+    next.insert("back".into(), back.join("."));
+    link(&next)
+}
+
 #[derive(Template)]
 #[template(path = "office/queue.html")]
 struct QueuePage {
@@ -92,6 +155,7 @@ struct QueuePage {
     rows: Vec<Row>,
     q: BTreeMap<String, String>,
     next: Option<String>,
+    prev: Option<String>,
     problem: String,
 }
 
@@ -150,11 +214,18 @@ pub async fn page(state: web::Data<AppState>, office: Office, req: HttpRequest) 
     };
     let op = office.current.operator.clone();
     let settings = state.settings.clone();
+    // The first page has no page before it, whatever `back` says.
+    let back = if after.is_some() {
+        trail(sort, get("back").as_deref())
+    } else {
+        Vec::new()
+    };
     let page = Page { sort, after, limit: 50 };
     let listed = state
         .db
         .read(move |c| queue::list(c, &settings, &op, filter, page))
         .await;
+    let prev = prev_link(&q, back.clone());
     let (rows, next) = match listed {
         Ok(list) => {
             let next = list.more.then(|| {
@@ -163,12 +234,7 @@ pub async fn page(state: web::Data<AppState>, office: Office, req: HttpRequest) 
                     Sort::Due => last.row.due_at,
                     Sort::Received => last.row.received_at,
                 };
-                let mut next = q.clone();
-                next.insert("after".into(), encode_cursor(sort, key, &last.row.id));
-                let query: String = form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(next.iter())
-                    .finish();
-                format!("/office/cases?{query}")
+                next_link(&q, back, encode_cursor(sort, key, &last.row.id))
             });
             (
                 list.items.iter().map(|i| row_of(&state.settings, &lang, i)).collect(),
@@ -190,9 +256,53 @@ pub async fn page(state: web::Data<AppState>, office: Office, req: HttpRequest) 
         rows,
         q,
         next,
+        prev,
         problem,
     }
     .render()
     .map_err(|e| OfficeError::Internal(e.to_string()))?;
     Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(link: &str) -> BTreeMap<String, String> {
+        let query = link.strip_prefix("/office/cases").unwrap().trim_start_matches('?');
+        form_urlencoded::parse(query.as_bytes()).into_owned().collect()
+    }
+
+    #[test]
+    fn next_then_prev_walks_back_page_by_page() {
+        let first: BTreeMap<String, String> = [("status".to_string(), "open".to_string())].into();
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let c1 = encode_cursor(Sort::Due, t, &Id::new());
+        let c2 = encode_cursor(Sort::Due, t, &Id::new());
+        assert_eq!(prev_link(&first, Vec::new()), None, "the first page has none before it");
+
+        let second = params(&next_link(&first, Vec::new(), c1.clone()));
+        assert_eq!(second["after"], c1);
+        let back = trail(Sort::Due, second.get("back").map(String::as_str));
+        let third = params(&next_link(&second, back.clone(), c2.clone()));
+        assert_eq!(params(&prev_link(&second, back).unwrap()), first);
+
+        let back = trail(Sort::Due, third.get("back").map(String::as_str));
+        assert_eq!(params(&prev_link(&third, back).unwrap()), second);
+    }
+
+    #[test]
+    fn a_trail_not_made_here_gives_no_previous_link() {
+        assert!(trail(Sort::Due, Some("0.not-a-cursor")).is_empty());
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let other_sort = encode_cursor(Sort::Received, t, &Id::new());
+        assert!(trail(Sort::Due, Some(&other_sort)).is_empty());
+        assert!(trail(Sort::Due, Some(&vec!["0"; TRAIL + 1].join("."))).is_empty());
+    }
 }

@@ -54,6 +54,12 @@ pub fn t(lang: &str, key: &str) -> &'static str {
         "any" => ("전체", "Any"),
         "open" => ("미완료 전체", "All open"),
         "next_page" => ("다음 페이지", "Next page"),
+        "prev_page" => ("이전 페이지", "Previous page"),
+        "keys" => ("단축키", "Keys"),
+        "keys_hint" => (
+            "j/k 또는 ↓/↑ 행 이동 · Enter 열기 · n/p 다음/이전 페이지 · / 검색",
+            "j/k or ↓/↑ move · Enter open · n/p next/previous page · / search",
+        ),
         "no_cases" => ("조건에 맞는 민원이 없습니다.", "No cases match."),
         "citizen" => ("민원인", "Citizen"),
         "phone" => ("전화", "Phone"),
@@ -107,6 +113,18 @@ pub fn t(lang: &str, key: &str) -> &'static str {
             "This cannot be done in the case's current state.",
         ),
         "unavailable" => ("잠시 후 다시 시도해 주세요.", "Please try again in a moment."),
+        "too_large" => (
+            "보낸 내용이 너무 큽니다. 내용을 줄여 다시 보내 주세요.",
+            "What you sent is too large. Shorten it and send it again.",
+        ),
+        "too_slow" => (
+            "보낸 내용이 제때 도착하지 않았습니다. 다시 보내 주세요.",
+            "What you sent did not arrive in time. Please send it again.",
+        ),
+        "bad_form" => (
+            "보낸 양식을 읽을 수 없습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.",
+            "The form could not be read. Reload the page and try again.",
+        ),
         "error" => (
             "오류가 발생했습니다. 기록되었습니다.",
             "Something went wrong. It has been logged.",
@@ -117,6 +135,10 @@ pub fn t(lang: &str, key: &str) -> &'static str {
         "internal" => ("내부", "internal"),
         "grievance" => ("고충민원", "Grievance"),
         "proposal" => ("제안", "Proposal"),
+        "off_worklist" => (
+            "지금 상태에서는 할 수 없습니다. 이 민원은 더 이상 해피콜 목록에 없습니다 (이미 응답이 기록되었을 수 있습니다).",
+            "This cannot be done now. The case is no longer on the call list (its answer may already be recorded).",
+        ),
         "reason_no_email" => ("이메일 없음", "No email"),
         "reason_expired" => ("링크 응답 기한 지남", "Link expired unanswered"),
         "resolved_at" => ("처리 완료", "Resolved"),
@@ -210,6 +232,12 @@ mod tests {
             "resolve",
             "expired_form",
             "citizen_consent",
+            "prev_page",
+            "keys_hint",
+            "too_large",
+            "too_slow",
+            "bad_form",
+            "off_worklist",
         ] {
             assert!(!t("ko", key).is_empty() && !t("en", key).is_empty(), "{key}");
             assert_ne!(t("ko", key), t("en", key), "{key}");
