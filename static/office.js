@@ -72,7 +72,7 @@
     }
     // With the Korean keyboard on, j arrives as "ㅓ": the key's place says which.
     var key = e.key || "";
-    var place = { KeyJ: "j", KeyK: "k", KeyN: "n", KeyP: "p", Slash: "/" }[e.code];
+    var place = { KeyJ: "j", KeyK: "k", KeyN: "n", KeyP: "p", KeyR: "r", Slash: "/" }[e.code];
     if (place && key.length === 1 && key.charCodeAt(0) > 127) key = place;
     switch (key) {
       case "j":
@@ -97,6 +97,10 @@
         break;
       case "p":
         follow("prev");
+        break;
+      case "r":
+        // The same quiet refresh, now: the list stays where it is on the screen.
+        refresh();
         break;
       case "/": {
         var search = document.getElementById("f-q");

@@ -2,8 +2,9 @@
 //! over WebDriver by chromedriver, against the `civicdesk` binary as a user
 //! starts it (on SQLite and on PostgreSQL). The first admin signs in with
 //! the password the first start printed, and works a case from intake to
-//! closed, a happy call and a follow-up, the scorecard and its CSV; a forged
-//! post and repeated wrong passwords are refused. Every page is checked with
+//! closed, a happy call and a follow-up, the scorecard and its CSV; the
+//! queue's keys and quiet refresh; a forged post and repeated wrong
+//! passwords are refused. Every page is checked with
 //! axe-core (no serious or critical violation) and saved as a screenshot
 //! under `test-output/browser/`.
 //!
@@ -284,6 +285,70 @@ impl Walk {
     }
 }
 
+/// Presses keys where the keyboard focus is.
+async fn press(w: &Walk, keys: &str) {
+    w.c.active_element().await.unwrap().send_keys(keys).await.unwrap();
+}
+
+async fn eval(w: &Walk, script: &str) -> Value {
+    w.c.execute(script, vec![]).await.unwrap()
+}
+
+/// The queue page's keys (j/k, /, n/p, r, Enter) and its quiet refresh,
+/// which keeps the scroll position and the marked case.
+async fn queue_keys(w: &Walk, http: &reqwest::Client, base: &str) {
+    assert_eq!(eval(w, "return document.getElementById('queue-keys').hidden;").await, false, "the hint shows with JavaScript");
+    press(w, "/").await;
+    assert_eq!(eval(w, "return document.activeElement.id;").await, "f-q", "/ goes to the search box");
+    press(w, &fantoccini::key::Key::Escape).await;
+    press(w, "jj").await;
+    let marked = eval(w, "const r = document.querySelectorAll('#queue-rows tr[data-case]'); return [r[1].dataset.case, r[1].classList.contains('is-focused'), document.activeElement.closest('tr').dataset.case];").await;
+    assert_eq!(marked[1], true, "j marks the second row: {marked}");
+    assert_eq!(marked[0], marked[2], "the focus is on the marked row: {marked}");
+    let case = marked[0].as_str().unwrap().to_string();
+
+    // A case filed meanwhile shows up without a reload; the page stays where it was.
+    eval(w, "window.scrollTo(0, 400); window.__same_document = true; return true;").await;
+    let r = http
+        .post(format!("{base}/api/v1/cases"))
+        .json(&json!({"kind": "grievance", "title": "방금 들어온 민원", "description": "새로 고침 확인",
+                      "citizen": {"name": "최민원", "phone": "010-4444-5555"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    press(w, "r").await;
+    let mut seen = false;
+    for _ in 0..100 {
+        if w.source().await.contains("방금 들어온 민원") {
+            seen = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(seen, "the refreshed rows hold the new case");
+    let after = eval(w, "return [window.__same_document === true, window.scrollY, document.querySelector('#queue-rows tr.is-focused').dataset.case];").await;
+    assert_eq!(after, json!([true, 400, case]), "no reload, the same scroll, the same marked case");
+
+    press(w, "n").await;
+    w.find("a[rel='prev']").await;
+    assert!(w.path().await.contains("after="), "n goes to the next page: {}", w.path().await);
+    press(w, "p").await;
+    for _ in 0..100 {
+        if !w.path().await.contains("after=") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!w.path().await.contains("after="), "p comes back to the first page");
+    w.find("#queue-rows tr[data-case]").await;
+    press(w, "j").await;
+    let first = eval(w, "return document.querySelector('#queue-rows tr.is-focused').dataset.case;").await;
+    press(w, &fantoccini::key::Key::Enter).await;
+    w.find(".case-head").await;
+    assert_eq!(w.path().await, format!("/office/cases/{}", first.as_str().unwrap()), "Enter opens the marked case");
+}
+
 /// The first start's printed credentials: (email, password).
 fn credentials(lines: &[String]) -> (String, String) {
     let value = |label: &str| {
@@ -387,9 +452,23 @@ async fn walk(backend: Backend) {
         w.check(&page["/office/".len()..].replace('/', "-")).await;
     }
 
-    // Triage: the queue shows the new case; its page offers the actions.
-    w.open("/office/cases?status=open").await;
+    // The queue with the keyboard: enough cases for two pages.
+    for n in 0..55 {
+        let r = http
+            .post(format!("{base}/api/v1/cases"))
+            .json(&json!({"kind": "grievance", "title": format!("가로등 고장 {n}"), "description": "불이 꺼져 있습니다.",
+                          "citizen": {"name": "이민원", "phone": "010-2222-3333"}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+    }
+    w.open("/office/cases?sort=received").await;
     w.check("queue").await;
+    queue_keys(&w, &http, &base).await;
+
+    // Triage: a search of the queue finds the pothole; its page offers the actions.
+    w.open("/office/cases?status=open&q=%ED%8F%AC%ED%8A%B8%ED%99%80").await;
     w.click_to_page(&format!("a[href='/office/cases/{id}']")).await;
     assert_eq!(w.path().await, format!("/office/cases/{id}"));
     assert!(w.text("h1").await.contains(&receipt));

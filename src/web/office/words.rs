@@ -57,8 +57,8 @@ pub fn t(lang: &str, key: &str) -> &'static str {
         "prev_page" => ("이전 페이지", "Previous page"),
         "keys" => ("단축키", "Keys"),
         "keys_hint" => (
-            "j/k 또는 ↓/↑ 행 이동 · Enter 열기 · n/p 다음/이전 페이지 · / 검색",
-            "j/k or ↓/↑ move · Enter open · n/p next/previous page · / search",
+            "j/k 또는 ↓/↑ 행 이동 · Enter 열기 · n/p 다음/이전 페이지 · r 새로 고침 · / 검색 (30초마다 저절로 새로 고침)",
+            "j/k or ↓/↑ move · Enter open · n/p next/previous page · r refresh · / search (refreshes itself every 30 s)",
         ),
         "no_cases" => ("조건에 맞는 민원이 없습니다.", "No cases match."),
         "citizen" => ("민원인", "Citizen"),

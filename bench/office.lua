@@ -1,0 +1,2 @@
+-- wrk script: GET as a signed-in operator (COOKIE in the environment: name=value).
+wrk.headers["Cookie"] = os.getenv("COOKIE")
