@@ -496,9 +496,17 @@ both_backends! {
             let app_client = app.request(Method::GET, "/api/v1/categories").bearer_auth(secret);
             async move { app_client.send().await.unwrap().status() }
         };
+        let ours = |tokens: &Value| tokens["items"].as_array().unwrap().iter().find(|t| t["name"] == "민원 연계 (integration)").unwrap().clone();
+        let (_, tokens) = app.admin_json(Method::GET, "/api/v1/tokens", None).await;
+        assert!(ours(&tokens)["last_used_at"].is_null(), "not used yet");
+        let row = |page: &str| page[page.find("민원 연계 (integration)").unwrap()..].split("</tr>").next().unwrap().to_string();
+        assert!(row(&page).contains("Never"), "{}", row(&page));
         assert_eq!(api(secret.clone()).await, 200, "the token works");
         let (_, tokens) = app.admin_json(Method::GET, "/api/v1/tokens", None).await;
-        let token_id = tokens["items"].as_array().unwrap().iter().find(|t| t["name"] == "민원 연계 (integration)").unwrap()["id"].as_str().unwrap().to_string();
+        assert!(ours(&tokens)["last_used_at"].is_string(), "its use is recorded");
+        let (_, page) = html(app, &b, "/office/settings/tokens").await;
+        assert!(!row(&page).contains("Never"), "{}", row(&page));
+        let token_id = ours(&tokens)["id"].as_str().unwrap().to_string();
         let r = post(app, &b, &format!("/office/settings/tokens/{token_id}/revoke"), &[("csrf", &token)]).await;
         assert_eq!(r.status(), 303);
         assert_eq!(api(secret.clone()).await, 401, "a revoked token is refused");

@@ -194,6 +194,8 @@ pub fn t(lang: &str, key: &str) -> &'static str {
         "add_rule" => ("배정 규칙 추가", "Add a routing rule"),
         "operator" => ("운영자", "Operator"),
         "created" => ("만든 때", "Created"),
+        "last_used" => ("마지막 사용", "Last used"),
+        "never_used" => ("사용한 적 없음", "Never"),
         "revoke" => ("폐기", "Revoke"),
         "revoked" => ("폐기됨", "Revoked"),
         "add_token" => ("토큰 만들기", "Create a token"),

@@ -1,5 +1,5 @@
 //! `/office/settings/tokens`: API tokens — what each is for, whose it is,
-//! when it was made, never its secret; a form to make one, whose secret the
+//! when it was made and last used, never its secret; a form to make one, whose secret the
 //! answer to that form shows once (in the page, never in a URL); a button to
 //! revoke one. Through the same use cases as `/api/v1/tokens`.
 
@@ -24,6 +24,8 @@ struct TokenRow {
     name: String,
     operator: String,
     created: String,
+    /// When it last authenticated a request; empty if never.
+    last_used: String,
     active: bool,
 }
 
@@ -66,6 +68,10 @@ async fn tokens_page(
                 .from_utc_datetime(&tk.created_at)
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
+            last_used: tk
+                .last_used_at
+                .map(|at| tz.from_utc_datetime(&at).format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default(),
             active: tk.active,
         })
         .collect();
