@@ -80,6 +80,7 @@ pub fn first_start(db: &Db, settings: &Settings) -> anyhow::Result<Option<FirstS
                 token_hash: token_hash(&token),
                 active: true,
                 created_at: at,
+                last_used_at: None,
             },
         )?;
         Ok::<_, anyhow::Error>(Some(FirstStart {

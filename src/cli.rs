@@ -193,6 +193,7 @@ pub fn token_create(settings: &Settings, operator: &str, name: &str) -> anyhow::
                 token_hash: hash,
                 active: true,
                 created_at: now().naive_utc(),
+                last_used_at: None,
             },
         )?;
         Ok::<_, anyhow::Error>(())

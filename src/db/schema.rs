@@ -51,6 +51,7 @@ diesel::table! {
         token_hash -> Text,
         active -> Bool,
         created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
     }
 }
 

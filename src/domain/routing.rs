@@ -138,6 +138,45 @@ pub fn classify<'c>(facts: &CaseFacts<'_>, categories: &'c [CategoryKeywords]) -
     best.map(|(c, _)| c)
 }
 
+/// Which way a rule moves in the order the rules run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// One place earlier: it runs before the rule now before it.
+    Earlier,
+    /// One place later.
+    Later,
+}
+
+/// The highest position a rule may have.
+pub const MAX_POSITION: i32 = 1_000_000;
+
+/// The rules (`order`: as they run now) with the one at `index` moved one
+/// place, each with its new position: 10, 20, 30, … in the new order. Every
+/// rule is renumbered because positions may tie (a new rule gets 100) and a
+/// swap of two equal positions would change nothing; the gaps of 10 leave room
+/// to put a rule between two by hand. `None` when it is already first (or
+/// last) or `index` is out of range.
+pub fn moved<T: Clone>(order: &[T], index: usize, step: Step) -> Option<Vec<(T, i32)>> {
+    let other = match step {
+        Step::Earlier => index.checked_sub(1)?,
+        Step::Later => index + 1,
+    };
+    if index >= order.len() || other >= order.len() {
+        return None;
+    }
+    let mut new = order.to_vec();
+    new.swap(index, other);
+    Some(
+        new.into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let position = i32::try_from((i + 1) * 10).unwrap_or(MAX_POSITION).min(MAX_POSITION);
+                (r, position)
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,5 +311,47 @@ mod tests {
             description: "",
         };
         assert!(classify(&none, &cats).is_none());
+    }
+
+    #[test]
+    fn a_moved_rule_swaps_with_its_neighbour_and_all_are_renumbered() {
+        let order = ["a", "b", "c"];
+        assert_eq!(
+            moved(&order, 2, Step::Earlier),
+            Some(vec![("a", 10), ("c", 20), ("b", 30)])
+        );
+        assert_eq!(
+            moved(&order, 0, Step::Later),
+            Some(vec![("b", 10), ("a", 20), ("c", 30)])
+        );
+    }
+
+    #[test]
+    fn the_first_does_not_move_earlier_nor_the_last_later() {
+        let order = ["a", "b"];
+        assert_eq!(moved(&order, 0, Step::Earlier), None);
+        assert_eq!(moved(&order, 1, Step::Later), None);
+        assert_eq!(moved(&order, 5, Step::Earlier), None);
+        assert_eq!(moved::<&str>(&[], 0, Step::Later), None);
+    }
+
+    #[test]
+    fn renumbered_positions_make_route_follow_the_new_order() {
+        // Two rules that both match and tie at 100: after moving the second
+        // earlier, it is the one that routes.
+        let order = [
+            rule("first", 100, None, None, &["도로"], "roads"),
+            rule("second", 100, None, None, &["도로"], "parks"),
+        ];
+        let new: Vec<Rule> = moved(&order, 1, Step::Earlier)
+            .unwrap()
+            .into_iter()
+            .map(|(mut r, p)| {
+                r.position = p;
+                r
+            })
+            .collect();
+        let d = route(&facts(Kind::Grievance, None, "도로 파손"), &new, None, None);
+        assert_eq!(d.team_id.as_deref(), Some("parks"));
     }
 }

@@ -24,6 +24,8 @@ pub struct ApiToken {
     pub active: bool,
     /// Created.
     pub created_at: NaiveDateTime,
+    /// When it last authenticated a request (to the minute); never when `None`.
+    pub last_used_at: Option<NaiveDateTime>,
 }
 
 /// Adds a token.
@@ -59,14 +61,22 @@ pub fn deactivate(conn: &mut Conn, id: &Id) -> QueryResult<()> {
         .map(drop)
 }
 
-/// The active operator owning an active token with this hash.
-pub fn operator_by_hash(conn: &mut Conn, hash: &str) -> QueryResult<Option<Operator>> {
+/// The active operator owning an active token with this hash, and the token.
+pub fn operator_by_hash(conn: &mut Conn, hash: &str) -> QueryResult<Option<(Operator, ApiToken)>> {
     api_tokens::table
         .inner_join(operators::table)
         .filter(api_tokens::token_hash.eq(hash))
         .filter(api_tokens::active.eq(true))
         .filter(operators::active.eq(true))
-        .select(Operator::as_select())
+        .select((Operator::as_select(), ApiToken::as_select()))
         .first(conn)
         .optional()
+}
+
+/// Records that a token authenticated a request at `at`.
+pub fn touch(conn: &mut Conn, id: &Id, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(api_tokens::table.find(id))
+        .set(api_tokens::last_used_at.eq(at))
+        .execute(conn)
+        .map(drop)
 }

@@ -9,7 +9,9 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use super::problem::ApiError;
 use super::AppState;
 use crate::credentials::token_hash;
+use crate::db::types::now;
 use crate::service::caller::{self, Operator};
+use crate::service::settings::tokens;
 use crate::store;
 
 /// The bearer token of a request: `None` without an Authorization header,
@@ -35,11 +37,20 @@ pub async fn authenticate(state: web::Data<AppState>, token: String) -> Result<O
     let found = state
         .db
         .read(move |c| match store::tokens::operator_by_hash(c, &hash)? {
-            Some(op) => caller::load(c, op).map(Some),
+            Some((op, token)) => caller::load(c, op).map(|op| Some((op, token))),
             None => Ok::<_, crate::service::ServiceError>(None),
         })
         .await?;
-    found.ok_or_else(|| ApiError::Unauthorized("the bearer token is unknown or revoked".into()))
+    let (op, token) = found.ok_or_else(|| ApiError::Unauthorized("the bearer token is unknown or revoked".into()))?;
+    let at = now().naive_utc();
+    if tokens::use_is_stale(token.last_used_at, at) {
+        // The last use is a hint for admins: a request is not refused because it could not be written.
+        let recorded = state.db.write(move |c| tokens::record_use(c, &token.id, at)).await;
+        if let Err(e) = recorded {
+            tracing::warn!(error = %e, "could not record a token's use");
+        }
+    }
+    Ok(op)
 }
 
 fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {

@@ -297,9 +297,17 @@ async fn eval(w: &Walk, script: &str) -> Value {
 /// The queue page's keys (j/k, /, n/p, r, Enter) and its quiet refresh,
 /// which keeps the scroll position and the marked case.
 async fn queue_keys(w: &Walk, http: &reqwest::Client, base: &str) {
-    assert_eq!(eval(w, "return document.getElementById('queue-keys').hidden;").await, false, "the hint shows with JavaScript");
+    assert_eq!(
+        eval(w, "return document.getElementById('queue-keys').hidden;").await,
+        false,
+        "the hint shows with JavaScript"
+    );
     press(w, "/").await;
-    assert_eq!(eval(w, "return document.activeElement.id;").await, "f-q", "/ goes to the search box");
+    assert_eq!(
+        eval(w, "return document.activeElement.id;").await,
+        "f-q",
+        "/ goes to the search box"
+    );
     press(w, &fantoccini::key::Key::Escape).await;
     press(w, "jj").await;
     let marked = eval(w, "const r = document.querySelectorAll('#queue-rows tr[data-case]'); return [r[1].dataset.case, r[1].classList.contains('is-focused'), document.activeElement.closest('tr').dataset.case];").await;
@@ -308,11 +316,17 @@ async fn queue_keys(w: &Walk, http: &reqwest::Client, base: &str) {
     let case = marked[0].as_str().unwrap().to_string();
 
     // A case filed meanwhile shows up without a reload; the page stays where it was.
-    eval(w, "window.scrollTo(0, 400); window.__same_document = true; return true;").await;
+    eval(
+        w,
+        "window.scrollTo(0, 400); window.__same_document = true; return true;",
+    )
+    .await;
     let r = http
         .post(format!("{base}/api/v1/cases"))
-        .json(&json!({"kind": "grievance", "title": "방금 들어온 민원", "description": "새로 고침 확인",
-                      "citizen": {"name": "최민원", "phone": "010-4444-5555"}}))
+        .json(
+            &json!({"kind": "grievance", "title": "방금 들어온 민원", "description": "새로 고침 확인",
+                      "citizen": {"name": "최민원", "phone": "010-4444-5555"}}),
+        )
         .send()
         .await
         .unwrap();
@@ -328,11 +342,19 @@ async fn queue_keys(w: &Walk, http: &reqwest::Client, base: &str) {
     }
     assert!(seen, "the refreshed rows hold the new case");
     let after = eval(w, "return [window.__same_document === true, window.scrollY, document.querySelector('#queue-rows tr.is-focused').dataset.case];").await;
-    assert_eq!(after, json!([true, 400, case]), "no reload, the same scroll, the same marked case");
+    assert_eq!(
+        after,
+        json!([true, 400, case]),
+        "no reload, the same scroll, the same marked case"
+    );
 
     press(w, "n").await;
     w.find("a[rel='prev']").await;
-    assert!(w.path().await.contains("after="), "n goes to the next page: {}", w.path().await);
+    assert!(
+        w.path().await.contains("after="),
+        "n goes to the next page: {}",
+        w.path().await
+    );
     press(w, "p").await;
     for _ in 0..100 {
         if !w.path().await.contains("after=") {
@@ -343,10 +365,18 @@ async fn queue_keys(w: &Walk, http: &reqwest::Client, base: &str) {
     assert!(!w.path().await.contains("after="), "p comes back to the first page");
     w.find("#queue-rows tr[data-case]").await;
     press(w, "j").await;
-    let first = eval(w, "return document.querySelector('#queue-rows tr.is-focused').dataset.case;").await;
+    let first = eval(
+        w,
+        "return document.querySelector('#queue-rows tr.is-focused').dataset.case;",
+    )
+    .await;
     press(w, &fantoccini::key::Key::Enter).await;
     w.find(".case-head").await;
-    assert_eq!(w.path().await, format!("/office/cases/{}", first.as_str().unwrap()), "Enter opens the marked case");
+    assert_eq!(
+        w.path().await,
+        format!("/office/cases/{}", first.as_str().unwrap()),
+        "Enter opens the marked case"
+    );
 }
 
 /// The first start's printed credentials: (email, password).
@@ -456,8 +486,10 @@ async fn walk(backend: Backend) {
     for n in 0..55 {
         let r = http
             .post(format!("{base}/api/v1/cases"))
-            .json(&json!({"kind": "grievance", "title": format!("가로등 고장 {n}"), "description": "불이 꺼져 있습니다.",
-                          "citizen": {"name": "이민원", "phone": "010-2222-3333"}}))
+            .json(
+                &json!({"kind": "grievance", "title": format!("가로등 고장 {n}"), "description": "불이 꺼져 있습니다.",
+                          "citizen": {"name": "이민원", "phone": "010-2222-3333"}}),
+            )
             .send()
             .await
             .unwrap();

@@ -459,3 +459,239 @@ crate::on_both_backends! {
         app.stop().await;
     }
 }
+
+/// The routing rules as the API lists them, in the order they run: (id, team id, position, active).
+async fn rules_in_order(app: &TestApp) -> Vec<(String, String, i64, bool)> {
+    let (_, list) = app.admin_json(Method::GET, "/api/v1/routing-rules", None).await;
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["team_id"].as_str().unwrap().to_string(),
+                r["position"].as_i64().unwrap(),
+                r["active"].as_bool().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The team a new grievance with `title` is routed to.
+async fn routed_to(app: &TestApp, title: &str) -> String {
+    let receipt: Value = app
+        .post_public("/api/v1/cases", &grievance(title))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = receipt["id"].as_str().unwrap_or_else(|| panic!("{receipt}"));
+    let (_, case) = app.admin_json(Method::GET, &format!("/api/v1/cases/{id}"), None).await;
+    case["team"]["id"].as_str().unwrap().to_string()
+}
+
+/// The category with `code`, as the API shows it.
+async fn category(app: &TestApp, code: &str) -> Option<Value> {
+    let (_, list) = app.admin_json(Method::GET, "/api/v1/categories", None).await;
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == code)
+        .cloned()
+}
+
+both_backends! {
+    async fn an_admin_keeps_categories_rules_and_tokens_in_the_browser(app) {
+        let (admin, admin_id) = operator(app, "admin", "en").await;
+        let b = browser();
+        assert_eq!(sign_in(app, &b, &admin, PASSWORD).await.status(), 303);
+        let (status, page) = html(app, &b, "/office/settings").await;
+        assert_eq!(status, 200);
+        for link in ["/office/settings/categories", "/office/settings/rules", "/office/settings/tokens"] {
+            assert!(page.contains(&format!("href=\"{link}\"")), "a link to {link}");
+        }
+
+        // A category with a question; JSON that does not parse, and a question
+        // the use case refuses, come back on the form as typed.
+        let roads = app.team_id("Roads").await;
+        let (status, page) = html(app, &b, "/office/settings/categories").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("road-damage"), "the seeded categories are listed");
+        let token = csrf(&page);
+        let question = r#"[{"code": "bench_no", "datatype": "number", "required": true, "description": "벤치 번호"}]"#;
+        let new_category = |attributes: &'static str| {
+            vec![
+                ("csrf", token.clone()), ("code", "park-bench".to_string()), ("name", "공원 벤치 파손".to_string()),
+                ("name_en", "Broken park bench".to_string()), ("kind", "grievance".to_string()),
+                ("default_team_id", roads.clone()), ("deadline_amount", "7".to_string()),
+                ("deadline_unit", "days".to_string()), ("keywords", "벤치, bench".to_string()),
+                ("description", String::new()), ("attributes", attributes.to_string()),
+            ]
+        };
+        let form = |fields: &[(&'static str, String)]| fields.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+        let r = b.post(format!("{}/office/settings/categories", app.base)).form(&form(&new_category("[{\"code\": "))).send().await.unwrap();
+        assert_eq!(r.status(), 422);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("role=\"alert\"") && page.contains("attributes"), "the JSON's problem");
+        assert!(page.contains("value=\"park-bench\""), "the form as typed");
+        let r = b.post(format!("{}/office/settings/categories", app.base))
+            .form(&form(&new_category(r#"[{"code": "kind", "datatype": "singlevaluelist", "description": "종류"}]"#)))
+            .send().await.unwrap();
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("attributes[0].values"), "the use case's own check");
+        assert!(category(app, "park-bench").await.is_none(), "nothing saved on a refusal");
+        let r = b.post(format!("{}/office/settings/categories", app.base)).form(&form(&new_category(question))).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        assert_eq!(location(&r), "/office/settings/categories");
+        let saved = category(app, "park-bench").await.expect("created");
+        assert_eq!(saved["deadline"], json!({"amount": 7, "unit": "days"}));
+        assert_eq!(saved["default_team_id"], roads.as_str());
+        assert_eq!(saved["attributes"][0]["code"], "bench_no");
+        assert_eq!(saved["attributes"][0]["required"], true);
+        let r = b.post(format!("{}/office/settings/categories", app.base)).form(&form(&new_category(question))).send().await.unwrap();
+        assert_eq!(r.status(), 409, "the code is taken");
+        let (_, page) = html(app, &b, "/office/settings/categories").await;
+        assert!(page.contains("park-bench") && page.contains("bench_no"), "listed with its question");
+
+        // Its edit form shows what is stored; a new deadline is saved, the question kept.
+        let id = saved["id"].as_str().unwrap().to_string();
+        let (status, page) = html(app, &b, &format!("/office/settings/categories/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("value=\"7\"") && page.contains("bench_no") && page.contains("name=\"active\""));
+        let mut edit = new_category(question);
+        edit.retain(|(k, _)| *k != "deadline_amount" && *k != "deadline_unit");
+        edit.extend([("deadline_amount", "1".to_string()), ("deadline_unit", "months".to_string()), ("active", "1".to_string())]);
+        let path = format!("{}/office/settings/categories/{id}", app.base);
+        let bad: Vec<_> = edit.iter().map(|(k, v)| (*k, if *k == "deadline_amount" { "seven".to_string() } else { v.clone() })).collect();
+        let r = b.post(&path).form(&form(&bad)).send().await.unwrap();
+        assert_eq!(r.status(), 422, "a deadline that is not a number");
+        assert!(r.text().await.unwrap().contains("value=\"seven\""), "the edit form as typed");
+        let r = b.post(&path).form(&form(&edit)).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+        let saved = category(app, "park-bench").await.unwrap();
+        assert_eq!(saved["deadline"], json!({"amount": 1, "unit": "months"}));
+        assert_eq!(saved["attributes"][0]["code"], "bench_no");
+        assert_eq!(saved["active"], true);
+        let (status, _) = html(app, &b, "/office/settings/categories/not-an-id").await;
+        assert_eq!(status, 404);
+
+        // Two rules for the same word: the first added runs first until it is moved down.
+        let (_, teams) = app.admin_json(Method::GET, "/api/v1/teams", None).await;
+        let team = |part: &str| teams["items"].as_array().unwrap().iter().find(|t| t["name"].as_str().unwrap().contains(part)).unwrap()["id"].as_str().unwrap().to_string();
+        let (env, welfare) = (team("Environment"), team("Welfare"));
+        let (status, page) = html(app, &b, "/office/settings/rules").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("싱크홀"), "the seeded rules are listed");
+        let before = rules_in_order(app).await;
+        for team_id in [&env, &welfare] {
+            let r = post(app, &b, "/office/settings/rules", &[("csrf", &token), ("kind", "grievance"), ("category", ""), ("keywords", "그네"), ("team_id", team_id), ("position", "")]).await;
+            assert_eq!(r.status(), 303);
+        }
+        let r = post(app, &b, "/office/settings/rules", &[("csrf", &token), ("keywords", "그네"), ("team_id", "")]).await;
+        assert_eq!(r.status(), 422, "a rule needs a team");
+        let order = rules_in_order(app).await;
+        assert_eq!(order.len(), before.len() + 2);
+        let (first, second) = (order[order.len() - 2].clone(), order[order.len() - 1].clone());
+        assert_eq!((first.1.as_str(), second.1.as_str()), (env.as_str(), welfare.as_str()));
+        assert_eq!(routed_to(app, "놀이터 그네가 부서졌어요").await, env);
+        let r = post(app, &b, &format!("/office/settings/rules/{}/up", second.0), &[("csrf", &token)]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(location(&r), "/office/settings/rules");
+        let order = rules_in_order(app).await;
+        let ids: Vec<&str> = order.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(&ids[ids.len() - 2..], &[second.0.as_str(), first.0.as_str()], "moved up");
+        assert!(order.windows(2).all(|w| w[0].2 < w[1].2), "positions now differ and follow the order: {order:?}");
+        assert_eq!(routed_to(app, "그네 줄이 끊어졌어요").await, welfare);
+        let r = post(app, &b, &format!("/office/settings/rules/{}/down", second.0), &[("csrf", &token)]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(rules_in_order(app).await.last().unwrap().0, second.0, "and down again");
+        let r = post(app, &b, &format!("/office/settings/rules/{}/deactivate", first.0), &[("csrf", &token)]).await;
+        assert_eq!(r.status(), 303);
+        assert!(rules_in_order(app).await.iter().any(|r| r.0 == first.0 && !r.3), "deactivated");
+        let r = post(app, &b, &format!("/office/settings/rules/{}/sideways", first.0), &[("csrf", &token)]).await;
+        assert_eq!(r.status(), 404);
+        let r = post(app, &b, "/office/settings/rules/not-an-id/up", &[("csrf", &token)]).await;
+        assert_eq!(r.status(), 404);
+
+        // A token: its secret on the page that answers the form, and nowhere after.
+        let (status, page) = html(app, &b, "/office/settings/tokens").await;
+        assert_eq!(status, 200);
+        assert!(page.contains(&admin_id), "the admin can be chosen");
+        let r = post(app, &b, "/office/settings/tokens", &[("csrf", &token), ("name", "민원 연계 (integration)"), ("operator_id", &admin_id)]).await;
+        assert_eq!(r.status(), 200, "the page itself, not a redirect");
+        assert!(r.headers().get("location").is_none());
+        let page = r.text().await.unwrap();
+        let at = page.find("id=\"new-token\"").expect("the new token");
+        let at = at + page[at..].find("value=\"").unwrap() + 7;
+        let secret = page[at..at + page[at..].find('"').unwrap()].to_string();
+        assert!(secret.starts_with("cd_") && secret.len() > 20, "{secret}");
+        let (_, page) = html(app, &b, "/office/settings/tokens").await;
+        assert!(page.contains("민원 연계 (integration)") && !page.contains(&secret), "listed, the secret not shown again");
+        let api = |secret: String| {
+            let app_client = app.request(Method::GET, "/api/v1/categories").bearer_auth(secret);
+            async move { app_client.send().await.unwrap().status() }
+        };
+        let ours = |tokens: &Value| tokens["items"].as_array().unwrap().iter().find(|t| t["name"] == "민원 연계 (integration)").unwrap().clone();
+        let (_, tokens) = app.admin_json(Method::GET, "/api/v1/tokens", None).await;
+        assert!(ours(&tokens)["last_used_at"].is_null(), "not used yet");
+        let row = |page: &str| page[page.find("민원 연계 (integration)").unwrap()..].split("</tr>").next().unwrap().to_string();
+        assert!(row(&page).contains("Never"), "{}", row(&page));
+        assert_eq!(api(secret.clone()).await, 200, "the token works");
+        let (_, tokens) = app.admin_json(Method::GET, "/api/v1/tokens", None).await;
+        assert!(ours(&tokens)["last_used_at"].is_string(), "its use is recorded");
+        let (_, page) = html(app, &b, "/office/settings/tokens").await;
+        assert!(!row(&page).contains("Never"), "{}", row(&page));
+        let token_id = ours(&tokens)["id"].as_str().unwrap().to_string();
+        let r = post(app, &b, &format!("/office/settings/tokens/{token_id}/revoke"), &[("csrf", &token)]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(api(secret.clone()).await, 401, "a revoked token is refused");
+        let r = post(app, &b, "/office/settings/tokens", &[("csrf", &token), ("name", ""), ("operator_id", "")]).await;
+        assert_eq!(r.status(), 422);
+
+        // Forged posts: 403, nothing changes.
+        let order = rules_in_order(app).await;
+        let (_, tokens_before) = app.admin_json(Method::GET, "/api/v1/tokens", None).await;
+        let mut forged_category = form(&new_category(question));
+        forged_category.retain(|(k, _)| *k != "csrf" && *k != "code");
+        forged_category.push(("code", "forged".to_string()));
+        let r = b.post(format!("{}/office/settings/categories", app.base)).form(&forged_category).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        let r = post(app, &b, &format!("/office/settings/categories/{id}/deactivate"), &[]).await;
+        assert_eq!(r.status(), 403);
+        let r = post(app, &b, &format!("/office/settings/rules/{}/up", second.0), &[("csrf", "not-the-token")]).await;
+        assert_eq!(r.status(), 403);
+        let r = post(app, &b, "/office/settings/tokens", &[("name", "forged"), ("operator_id", &admin_id)]).await;
+        assert_eq!(r.status(), 403);
+        assert!(category(app, "forged").await.is_none());
+        assert_eq!(category(app, "park-bench").await.unwrap()["active"], true);
+        assert_eq!(rules_in_order(app).await, order);
+        let (_, tokens_after) = app.admin_json(Method::GET, "/api/v1/tokens", None).await;
+        assert_eq!(tokens_before, tokens_after);
+
+        // The category's deactivation, now with the token.
+        let r = post(app, &b, &format!("/office/settings/categories/{id}/deactivate"), &[("csrf", &token)]).await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(category(app, "park-bench").await.unwrap()["active"], false);
+
+        // These pages are an admin's: a manager gets 403 reading or posting.
+        let (manager, _) = operator(app, "manager", "ko").await;
+        let m = browser();
+        assert_eq!(sign_in(app, &m, &manager, PASSWORD).await.status(), 303);
+        for path in ["/office/settings/categories", &format!("/office/settings/categories/{id}"), "/office/settings/rules", "/office/settings/tokens"] {
+            let (status, page) = html(app, &m, path).await;
+            assert_eq!(status, 403, "{path}");
+            assert!(!page.contains("park-bench"), "{path}");
+        }
+        let (_, page) = html(app, &m, "/office/").await;
+        let theirs = csrf(&page);
+        let r = post(app, &m, "/office/settings/tokens", &[("csrf", &theirs), ("name", "mine"), ("operator_id", &admin_id)]).await;
+        assert_eq!(r.status(), 403);
+        let r = post(app, &m, &format!("/office/settings/rules/{}/up", second.0), &[("csrf", &theirs)]).await;
+        assert_eq!(r.status(), 403);
+        let r = post(app, &m, &format!("/office/settings/categories/{id}"), &[("csrf", &theirs), ("attributes", "[")]).await;
+        assert_eq!(r.status(), 403, "refused before the form is read");
+        assert_eq!(rules_in_order(app).await, order);
+    }
+}

@@ -5,6 +5,7 @@ use super::{key, keywords};
 use crate::db::types::{now, Id};
 use crate::db::Conn;
 use crate::domain::case::Kind;
+use crate::domain::routing::{moved, Step};
 use crate::domain::validation::Errors;
 use crate::service::caller::Operator;
 use crate::service::ServiceError;
@@ -76,6 +77,28 @@ pub fn deactivate(c: &mut Conn, op: &Operator, id: &str) -> Result<RoutingRule, 
         ..Default::default()
     };
     change(c, op, id, off)
+}
+
+/// A rule moved one place earlier or later in the order the rules run
+/// (admin); every rule's position is renumbered 10, 20, 30, … so ties are
+/// settled. The first rule moved earlier (or the last later) stays put.
+pub fn move_rule(c: &mut Conn, op: &Operator, id: &str, step: Step) -> Result<RoutingRule, ServiceError> {
+    op.require_admin()?;
+    let id = key(id, "routing rule")?;
+    let all = store::rules::list(c)?;
+    let index = all
+        .iter()
+        .position(|r| r.id == id)
+        .ok_or_else(|| ServiceError::not_found("routing rule", id.as_str()))?;
+    let at = now().naive_utc();
+    for (mut rule, position) in moved(&all, index, step).unwrap_or_default() {
+        if rule.position != position {
+            rule.position = position;
+            rule.updated_at = at;
+            store::rules::update(c, &rule)?;
+        }
+    }
+    find(c, &id)
 }
 
 fn find(c: &mut Conn, id: &Id) -> Result<RoutingRule, ServiceError> {

@@ -1,6 +1,8 @@
 //! API tokens (admin): each acts as one operator, is shown once when
 //! created, and is stored only as a hash.
 
+use chrono::NaiveDateTime;
+
 use super::key;
 use crate::credentials::{new_token, token_hash};
 use crate::db::types::{now, Id};
@@ -69,9 +71,26 @@ pub fn create(c: &mut Conn, op: &Operator, input: NewToken) -> Result<(ApiToken,
         token_hash: token_hash(&token),
         active: true,
         created_at: now().naive_utc(),
+        last_used_at: None,
     };
     store::tokens::insert(c, &row)?;
     Ok((row, token))
+}
+
+/// How stale a token's last use may be before a request records it again:
+/// a write per API call would contend for the write turn; a minute is
+/// precise enough to tell a token in use from a forgotten one.
+const TOUCH_SECONDS: i64 = 60;
+
+/// Whether a request authenticated by a token last used at `last` should
+/// record its use at `at`.
+pub fn use_is_stale(last: Option<NaiveDateTime>, at: NaiveDateTime) -> bool {
+    last.is_none_or(|last| at - last >= chrono::Duration::seconds(TOUCH_SECONDS))
+}
+
+/// Records that a token authenticated a request (no role: the request is the token's own).
+pub fn record_use(c: &mut Conn, id: &Id, at: NaiveDateTime) -> Result<(), ServiceError> {
+    Ok(store::tokens::touch(c, id, at)?)
 }
 
 /// A revoked token (`active: false`); it stops working at once.
@@ -82,4 +101,20 @@ pub fn deactivate(c: &mut Conn, op: &Operator, id: &str) -> Result<ApiToken, Ser
     store::tokens::find(c, &id)?.ok_or_else(missing)?;
     store::tokens::deactivate(c, &id)?;
     store::tokens::find(c, &id)?.ok_or_else(missing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_use_is_recorded_at_most_once_a_minute() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 12, 2)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        assert!(use_is_stale(None, at), "never used");
+        assert!(!use_is_stale(Some(at - chrono::Duration::seconds(59)), at));
+        assert!(use_is_stale(Some(at - chrono::Duration::seconds(60)), at));
+    }
 }

@@ -40,6 +40,8 @@ pub struct TokenView {
     pub active: bool,
     /// When it was created (RFC 3339, UTC).
     pub created_at: String,
+    /// When it last authenticated a request (RFC 3339, UTC, to the minute); `null` if never.
+    pub last_used_at: Option<String>,
 }
 
 impl From<ApiToken> for TokenView {
@@ -50,6 +52,7 @@ impl From<ApiToken> for TokenView {
             name: t.name,
             active: t.active,
             created_at: t.created_at.and_utc().to_rfc3339(),
+            last_used_at: t.last_used_at.map(|at| at.and_utc().to_rfc3339()),
         }
     }
 }

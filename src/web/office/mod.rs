@@ -93,6 +93,45 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             at("/office/settings/holidays/{date}/deactivate")
                 .post(settings::holidays_post)
                 .done(),
+        )
+        .service(
+            at("/office/settings/categories")
+                .get(settings::categories::list)
+                .post(settings::categories::create)
+                .done(),
+        )
+        .service(
+            at("/office/settings/categories/{id}")
+                .get(settings::categories::edit)
+                .post(settings::categories::save)
+                .done(),
+        )
+        .service(
+            at("/office/settings/categories/{id}/deactivate")
+                .post(settings::categories::deactivate)
+                .done(),
+        )
+        .service(
+            at("/office/settings/rules")
+                .get(settings::rules::list)
+                .post(settings::rules::create)
+                .done(),
+        )
+        .service(
+            at("/office/settings/rules/{id}/{action}")
+                .post(settings::rules::act)
+                .done(),
+        )
+        .service(
+            at("/office/settings/tokens")
+                .get(settings::tokens::list)
+                .post(settings::tokens::create)
+                .done(),
+        )
+        .service(
+            at("/office/settings/tokens/{id}/revoke")
+                .post(settings::tokens::revoke)
+                .done(),
         );
 }
 

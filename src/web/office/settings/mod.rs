@@ -1,6 +1,11 @@
 //! Settings for admins: `/office/settings` (index), teams, operators and the
 //! holidays of a year — each a list with a form to add one and a button to
-//! deactivate one, through the same use cases as `/api/v1/...`.
+//! deactivate one, through the same use cases as `/api/v1/...`; categories,
+//! routing rules and API tokens in their own files.
+
+pub mod categories;
+pub mod rules;
+pub mod tokens;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
