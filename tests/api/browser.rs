@@ -477,10 +477,36 @@ async fn walk(backend: Backend) {
         "/office/settings",
         "/office/settings/teams",
         "/office/settings/holidays",
+        "/office/settings/categories",
+        "/office/settings/rules",
+        "/office/settings/tokens",
     ] {
         w.open(page).await;
         w.check(&page["/office/".len()..].replace('/', "-")).await;
     }
+    // A token made in the office is shown once, on the page that made it, and works.
+    w.fill("#token-name", "민원 포털").await;
+    let admin = eval(&w, "return [...document.querySelectorAll('#token-operator option')].find(o => o.textContent.includes('Administrator')).value;").await;
+    w.find("#token-operator")
+        .await
+        .select_by_value(admin.as_str().unwrap())
+        .await
+        .unwrap();
+    w.click_to_page("form[action='/office/settings/tokens'] button[type='submit']")
+        .await;
+    w.check("settings-token-made").await;
+    let secret = w.find("#new-token").await.prop("value").await.unwrap().unwrap();
+    let r = http
+        .get(format!("{base}/api/v1/teams"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "the new token opens the API");
+    // A category's own page, with its questions.
+    w.open("/office/settings/categories").await;
+    w.click_to_page("a[href^='/office/settings/categories/']").await;
+    w.check("settings-category").await;
 
     // The queue with the keyboard: enough cases for two pages.
     for n in 0..55 {
