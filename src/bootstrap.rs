@@ -143,6 +143,31 @@ pub fn holidays_to_law(db: &Db, settings: &Settings) -> anyhow::Result<usize> {
     Ok(changes.len())
 }
 
+/// Counts the scorecard figures of resolved cases that have none (an
+/// upgrade, a demo history) or were counted on another calendar basis, a
+/// batch per transaction so that other work goes on meanwhile.
+pub fn scorecard_figures(db: &Db, settings: &Settings) -> anyhow::Result<usize> {
+    let mut total = 0;
+    loop {
+        let batch =
+            || db.write_blocking(|c| service::figures::catch_up(c, settings, 5_000).map_err(crate::db::DbError::Query));
+        let done = match batch() {
+            // Another instance counted the same cases at the same moment: count again.
+            Err(crate::db::DbError::Query(e)) if crate::db::is_unique_violation(&e) => batch(),
+            other => other,
+        }
+        .map_err(|e| anyhow::anyhow!("counting scorecard figures: {e}"))?;
+        if done == 0 {
+            break;
+        }
+        total += done;
+    }
+    if total > 0 {
+        tracing::info!(cases = total, "scorecard figures counted");
+    }
+    Ok(total)
+}
+
 /// Six teams, twelve categories with the deadlines of RULES.md, two rules.
 fn seed_catalog(c: &mut Conn) -> diesel::QueryResult<()> {
     let at = now().naive_utc();

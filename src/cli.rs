@@ -101,6 +101,7 @@ fn open(settings: &Settings) -> anyhow::Result<Db> {
 pub fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let db = open(settings)?;
     let changed = crate::bootstrap::holidays_to_law(&db, settings)?;
+    crate::bootstrap::scorecard_figures(&db, settings)?;
     println!("migrations are up to date; the holiday rules changed {changed} holidays");
     Ok(())
 }

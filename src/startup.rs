@@ -55,6 +55,8 @@ impl Application {
         let first_start = web::block(move || bootstrap::first_start(&d, &s)).await??;
         let (d, s) = (db.clone(), settings.clone());
         web::block(move || bootstrap::holidays_to_law(&d, &s)).await??;
+        let (d, s) = (db.clone(), settings.clone());
+        web::block(move || bootstrap::scorecard_figures(&d, &s)).await??;
         let d = db.clone();
         web::block(move || bootstrap::forget_old_idempotency_keys(&d)).await??;
 

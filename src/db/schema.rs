@@ -202,6 +202,25 @@ diesel::table! {
 diesel::joinable!(case_holds -> cases (case_id));
 
 diesel::table! {
+    case_figures (case_id) {
+        case_id -> Text,
+        team_id -> Nullable<Text>,
+        category_id -> Nullable<Text>,
+        kind -> Text,
+        received_at -> Timestamp,
+        resolved_at -> Timestamp,
+        processing_days -> Integer,
+        on_time -> Bool,
+        survey -> Integer,
+        process_score -> Nullable<Integer>,
+        result_score -> Nullable<Integer>,
+        zone -> Text,
+    }
+}
+
+diesel::joinable!(case_figures -> cases (case_id));
+
+diesel::table! {
     outbox (id) {
         id -> Text,
         kind -> Text,
@@ -256,6 +275,7 @@ diesel::joinable!(surveys -> cases (case_id));
 diesel::joinable!(follow_ups -> cases (case_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    case_figures,
     teams,
     operators,
     operator_teams,

@@ -225,6 +225,8 @@ pub fn seed(db: &Db, settings: &Settings, opts: Options) -> anyhow::Result<Repor
         progress.advance(i, report.cases, opts.cases, began);
     }
     progress.finish();
+    eprintln!("seed-demo: counting the scorecard figures");
+    crate::bootstrap::scorecard_figures(db, settings)?;
     eprintln!("seed-demo: updating planner statistics");
     db.analyze()?;
     report.seconds = began.elapsed().as_secs_f64();

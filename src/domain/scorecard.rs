@@ -84,22 +84,37 @@ pub enum SurveyState {
 impl Tally {
     /// Counts one case resolved in the period, in `year`, of `kind`.
     pub fn add_resolved(&mut self, year: i32, kind: &str, processing_days: i64, on_time: bool, survey: SurveyState) {
-        self.processing_days.push(processing_days);
-        self.on_time += on_time as i64;
+        self.add_alike(year, kind, processing_days, on_time, survey, 1);
+    }
+
+    /// Adds `n` resolved cases alike in everything counted (one group of the store's).
+    pub fn add_alike(
+        &mut self,
+        year: i32,
+        kind: &str,
+        processing_days: i64,
+        on_time: bool,
+        survey: SurveyState,
+        n: i64,
+    ) {
+        let n = n.max(0);
+        self.processing_days
+            .extend(std::iter::repeat_n(processing_days, n as usize));
+        self.on_time += on_time as i64 * n;
         let mix = self.mix.entry((year, kind.to_string())).or_default();
-        mix.0 += 1;
+        mix.0 += n;
         match survey {
             SurveyState::None => {}
-            SurveyState::Sent => self.surveys_sent += 1,
+            SurveyState::Sent => self.surveys_sent += n,
             SurveyState::Answered(process, result) => {
-                mix.1 += 1;
-                self.surveys_sent += 1;
-                self.responses += 1;
-                self.process_sum += process as i64;
-                self.result_sum += result as i64;
-                self.process_satisfied += satisfied(process) as i64;
-                self.result_satisfied += satisfied(result) as i64;
-                self.dissatisfied += dissatisfied(process, result) as i64;
+                mix.1 += n;
+                self.surveys_sent += n;
+                self.responses += n;
+                self.process_sum += process as i64 * n;
+                self.result_sum += result as i64 * n;
+                self.process_satisfied += satisfied(process) as i64 * n;
+                self.result_satisfied += satisfied(result) as i64 * n;
+                self.dissatisfied += dissatisfied(process, result) as i64 * n;
             }
         }
     }
@@ -275,6 +290,25 @@ mod tests {
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn a_group_of_alike_cases_counts_as_each_of_them() {
+        let mut one_by_one = Tally::default();
+        let mut grouped = Tally::default();
+        for (days, on_time, survey, n) in [
+            (3, true, SurveyState::Answered(5, 2), 3),
+            (7, false, SurveyState::Sent, 2),
+            (1, true, SurveyState::None, 1),
+        ] {
+            for _ in 0..n {
+                one_by_one.add_resolved(2026, "grievance", days, on_time, survey);
+            }
+            grouped.add_alike(2026, "grievance", days, on_time, survey, n);
+        }
+        assert_eq!(one_by_one, grouped);
+        grouped.add_alike(2026, "grievance", 9, true, SurveyState::None, 0);
+        assert_eq!(one_by_one, grouped, "an empty group adds nothing");
     }
 
     #[test]

@@ -100,6 +100,10 @@ where
             ));
         }
     }
+    // Only these change whether (and how) a case counts as resolved.
+    if matches!(action, Action::Resolve | Action::Reopen | Action::ReReview) {
+        crate::service::figures::refresh(c, settings, calendar, &row)?;
+    }
     let (actor_kind, actor_id) = match actor {
         Actor::Operator(o) => ("operator", Some(o.id.clone())),
         Actor::Citizen => ("citizen", None),

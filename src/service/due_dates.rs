@@ -42,6 +42,14 @@ pub fn holidays_changed(
     ) else {
         return Ok(0);
     };
+    // Resolved cases keep their due dates, but their processing days are
+    // counted again with the new set of holidays.
+    super::figures::days_changed(
+        c,
+        settings,
+        settings.start_of_day(first),
+        settings.start_of_day(last + Duration::days(1)),
+    )?;
     // A day can only move a deadline counted from before it to after it; the
     // margin takes in holds, which push a due date past the days they covered.
     let received_before = settings.start_of_day(last + Duration::days(1));

@@ -6,6 +6,7 @@ pub mod cases;
 pub mod casework;
 pub mod catalog;
 pub mod due_dates;
+pub mod figures;
 pub mod holidays;
 pub mod intake;
 pub mod outbox;

@@ -11,6 +11,7 @@ use crate::db::types::Id;
 use crate::db::Conn;
 use crate::domain::case::Kind;
 use crate::domain::scorecard::{assign_ranks, figures, Figures, SurveyState, Tally, Targets};
+use crate::store::figures::survey;
 use crate::store::{self, stats::Scope};
 
 /// Local dates from `from` to `to`, both included.
@@ -23,6 +24,15 @@ pub struct Period {
 }
 
 impl Period {
+    /// The period cut at New Year: each calendar year's part, with its year.
+    fn years(self) -> impl Iterator<Item = (i32, Period)> {
+        (self.from.year()..=self.to.year()).filter_map(move |y| {
+            let from = self.from.max(NaiveDate::from_ymd_opt(y, 1, 1)?);
+            let to = self.to.min(NaiveDate::from_ymd_opt(y, 12, 31)?);
+            (from <= to).then_some((y, Period { from, to }))
+        })
+    }
+
     /// The stored (UTC) instants from the first day's start to the day after the last.
     fn bounds(self, settings: &Settings) -> (chrono::NaiveDateTime, chrono::NaiveDateTime) {
         (
@@ -72,40 +82,30 @@ pub fn cards(
     periods: &[Period],
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<Vec<Card>> {
-    let (Some(first), Some(last)) = (periods.first(), periods.last()) else {
+    if periods.is_empty() {
         return Ok(Vec::new());
-    };
-    let calendar = settings.calendar(conn)?;
-    let (start, _) = first.bounds(settings);
-    let (_, end) = last.bounds(settings);
-    let mut tallies: Vec<HashMap<Option<Id>, Tally>> = vec![HashMap::new(); periods.len()];
-
-    let holds = store::stats::holds_of_resolved(conn, start, end, scope)?;
-    for r in store::stats::resolved(conn, start, end, scope)? {
-        let (Some(received), Some(resolved)) = (
-            DateTime::from_timestamp(r.received, 0),
-            DateTime::from_timestamp(r.resolved, 0),
-        ) else {
-            continue;
-        };
-        let day = calendar.local_date(resolved);
-        let i = periods.partition_point(|p| p.to < day);
-        let Some(bucket) = tallies.get_mut(i).filter(|_| periods[i].from <= day) else {
-            continue;
-        };
-        let case_holds = holds.get(&r.id).map(Vec::as_slice).unwrap_or(&[]);
-        let days = calendar.processing_days(received, resolved, case_holds);
-        let survey = match (r.surveyed, r.answered, r.process_score, r.result_score) {
-            (false, ..) => SurveyState::None,
-            (true, true, Some(p), Some(q)) => SurveyState::Answered(p, q),
-            (true, ..) => SurveyState::Sent,
-        };
-        bucket
-            .entry(r.team_id)
-            .or_default()
-            .add_resolved(day.year(), &r.kind, days, r.on_time, survey);
     }
+    let mut tallies: Vec<HashMap<Option<Id>, Tally>> = vec![HashMap::new(); periods.len()];
     for (p, bucket) in periods.iter().zip(tallies.iter_mut()) {
+        // Targets are yearly: a period across New Year is read a year at a time.
+        for (year, slice) in p.years() {
+            let (from, until) = slice.bounds(settings);
+            for g in store::figures::grouped(conn, from, until, scope)? {
+                let survey = match (g.survey, g.process_score, g.result_score) {
+                    (survey::NONE, ..) => SurveyState::None,
+                    (survey::ANSWERED, Some(process), Some(result)) => SurveyState::Answered(process, result),
+                    _ => SurveyState::Sent,
+                };
+                bucket.entry(g.team_id).or_default().add_alike(
+                    year,
+                    &g.kind,
+                    g.processing_days as i64,
+                    g.on_time,
+                    survey,
+                    g.cases,
+                );
+            }
+        }
         let (from, until) = p.bounds(settings);
         let received = store::stats::received(conn, from, until, scope, now.naive_utc())?;
         for (team, n) in received {
@@ -161,4 +161,35 @@ pub fn cards(
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_period_is_cut_at_new_year() {
+        let p = Period {
+            from: d("2025-12-01"),
+            to: d("2027-01-31"),
+        };
+        let parts: Vec<_> = p.years().map(|(y, p)| (y, p.from, p.to)).collect();
+        assert_eq!(
+            parts,
+            vec![
+                (2025, d("2025-12-01"), d("2025-12-31")),
+                (2026, d("2026-01-01"), d("2026-12-31")),
+                (2027, d("2027-01-01"), d("2027-01-31")),
+            ]
+        );
+        let month = Period {
+            from: d("2026-10-01"),
+            to: d("2026-10-31"),
+        };
+        assert_eq!(month.years().count(), 1);
+    }
 }

@@ -190,6 +190,7 @@ fn record(
         store::outbox::cancel(c, reminder)?;
     }
     store::surveys::update(c, &survey)?;
+    store::figures::answered(c, &case.id, scores.process, scores.result)?;
     let (actor_kind, actor_id) = match by {
         Some(op) => ("operator", Some(op.id.clone())),
         None => ("citizen", None),

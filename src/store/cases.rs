@@ -114,6 +114,14 @@ pub fn find(conn: &mut Conn, id: &Id) -> QueryResult<Option<CaseRow>> {
         .optional()
 }
 
+/// Many cases by id (those that exist, in no order).
+pub fn find_many(conn: &mut Conn, ids: &[Id]) -> QueryResult<Vec<CaseRow>> {
+    cases::table
+        .filter(cases::id.eq_any(ids))
+        .select(CaseRow::as_select())
+        .load(conn)
+}
+
 /// One case by receipt number.
 pub fn find_by_receipt(conn: &mut Conn, receipt_no: &str) -> QueryResult<Option<CaseRow>> {
     cases::table

@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod categories;
 pub mod events;
+pub mod figures;
 pub mod holds;
 pub mod holidays;
 pub mod idempotency;

@@ -1,7 +1,7 @@
-//! Scorecard reads over `cases` with their surveys and holds. Nothing here is
-//! a summary: every figure is read from the cases themselves (through the
-//! covering indexes `cases_resolved_stats`, `cases_open_received` and
-//! `surveys_case_scores`), so scorecards can never disagree with the cases.
+//! Scorecard reads over `cases`: what was received in a period and is still
+//! open, counted from the cases themselves (through the covering index
+//! `cases_open_received`). Resolved cases are counted from `case_figures`
+//! (store::figures).
 
 use std::collections::HashMap;
 
@@ -9,10 +9,9 @@ use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use crate::db::schema::{case_holds, cases, surveys};
+use crate::db::schema::cases;
 use crate::db::types::Id;
 use crate::db::Conn;
-use crate::domain::calendar::Hold;
 use crate::domain::case::is_overdue;
 
 /// Which cases a scorecard covers besides its period.
@@ -24,42 +23,6 @@ pub struct Scope {
     pub category: Option<Id>,
     /// Only this team.
     pub team: Option<Id>,
-}
-
-/// A case resolved in the period, with its survey if it had one. Instants
-/// are Unix seconds: parsing a million text timestamps (SQLite) costs more
-/// than the query itself.
-#[derive(Debug, Clone, Queryable)]
-pub struct Resolved {
-    /// The case.
-    pub id: Id,
-    /// The team that resolved it.
-    pub team_id: Option<Id>,
-    /// `grievance` or `proposal`.
-    pub kind: String,
-    /// Receipt, Unix seconds.
-    pub received: i64,
-    /// Resolution, Unix seconds.
-    pub resolved: i64,
-    /// Resolved by its due date (extensions and holds included).
-    pub on_time: bool,
-    /// Sampled for a survey (an emailed link or a call).
-    pub surveyed: bool,
-    /// The citizen answered.
-    pub answered: bool,
-    /// Process score.
-    pub process_score: Option<i32>,
-    /// Result score.
-    pub result_score: Option<i32>,
-}
-
-/// Unix seconds of a timestamp column, computed by the database; truncated on
-/// both (a resolution at 23:59:59.7 stays on its day).
-fn epoch(conn: &Conn, column: &str) -> diesel::expression::SqlLiteral<diesel::sql_types::BigInt> {
-    diesel::dsl::sql::<diesel::sql_types::BigInt>(&match conn {
-        Conn::Pg(_) => format!("CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS BIGINT)"),
-        Conn::Sqlite(_) => format!("CAST(strftime('%s', {column}) AS INTEGER)"),
-    })
 }
 
 macro_rules! scoped {
@@ -76,49 +39,6 @@ macro_rules! scoped {
         }
         q
     }};
-}
-
-/// The cases resolved in `[from, until)`, one row each.
-pub fn resolved(
-    conn: &mut Conn,
-    from: NaiveDateTime,
-    until: NaiveDateTime,
-    scope: &Scope,
-) -> QueryResult<Vec<Resolved>> {
-    let q = cases::table
-        .left_join(surveys::table)
-        .filter(cases::resolved_at.ge(from))
-        .filter(cases::resolved_at.lt(until))
-        .select((
-            cases::id,
-            cases::team_id,
-            cases::kind,
-            epoch(conn, "cases.received_at"),
-            epoch(conn, "cases.resolved_at"),
-            cases::resolved_at.le(cases::due_at.nullable()).assume_not_null(),
-            surveys::case_id.nullable().is_not_null(),
-            surveys::answered_at.nullable().is_not_null(),
-            surveys::process_score.nullable(),
-            surveys::result_score.nullable(),
-        ))
-        .into_boxed();
-    scoped!(q, scope).load(conn)
-}
-
-/// The holds of the cases resolved in `[from, until)`, by case.
-pub fn holds_of_resolved(
-    conn: &mut Conn,
-    from: NaiveDateTime,
-    until: NaiveDateTime,
-    scope: &Scope,
-) -> QueryResult<HashMap<Id, Vec<Hold>>> {
-    let q = case_holds::table
-        .inner_join(cases::table)
-        .filter(cases::resolved_at.ge(from))
-        .filter(cases::resolved_at.lt(until))
-        .select((case_holds::case_id, case_holds::started_at, case_holds::ended_at))
-        .into_boxed();
-    Ok(super::holds::by_case(scoped!(q, scope).load(conn)?))
 }
 
 /// Cases received in a period, by team.

@@ -102,6 +102,14 @@ pub fn for_case(conn: &mut Conn, case: &Id) -> QueryResult<Option<Survey>> {
         .optional()
 }
 
+/// The surveys of many cases.
+pub fn for_cases(conn: &mut Conn, cases: &[Id]) -> QueryResult<Vec<Survey>> {
+    surveys::table
+        .filter(surveys::case_id.eq_any(cases))
+        .select(Survey::as_select())
+        .load(conn)
+}
+
 /// Filters for listing answered surveys.
 #[derive(Debug, Default, Clone)]
 pub struct Filter {

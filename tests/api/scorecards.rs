@@ -35,10 +35,14 @@ async fn act(app: &TestApp, id: &str, action: &str, body: Value) -> Value {
     v
 }
 
-/// Resolves through the API, then moves the resolution to `at` (UTC, as stored).
+/// Resolves through the API, then moves the resolution to `at` (UTC, as
+/// stored) behind the service's back, as an upgrade would find it: with no
+/// scorecard figures, which the next start counts from the case.
 async fn resolve(app: &TestApp, id: &str, at: &str) {
     act(app, id, "resolve", json!({"resolution": "조치했습니다."})).await;
     app.sql(format!("UPDATE cases SET resolved_at = '{at}' WHERE id = '{id}'"))
+        .await;
+    app.sql(format!("DELETE FROM case_figures WHERE case_id = '{id}'"))
         .await;
 }
 
@@ -155,6 +159,8 @@ on_both_backends! {
             .await;
         assert_eq!(s, 201);
         october(&app).await;
+        // The start counts the figures the SQL above left out.
+        let app = app.restarted().await;
 
         let v = get_ok(&app, "/api/v1/stats/teams?from=2026-10-01&to=2026-10-31").await;
         assert_eq!(v["from"], "2026-10-01");
@@ -437,6 +443,68 @@ on_both_backends! {
             }
         }
         assert_eq!(open, int(total, "open"));
+        app.stop().await;
+    }
+}
+
+/// The Roads team's row of `stats/teams` over the last 40 days.
+async fn roads_now(app: &TestApp) -> Value {
+    let today = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Seoul).date_naive();
+    let from = today - chrono::Duration::days(40);
+    let v = get_ok(app, &format!("/api/v1/stats/teams?from={from}&to={today}")).await;
+    team(&v["items"], "Roads").clone()
+}
+
+on_both_backends! {
+    async fn the_figures_follow_every_change_of_a_case_and_of_the_holidays(backend) {
+        let Some(app) = spawn_app_with(backend, &[("CIVICDESK_SURVEY_SAMPLE_RATE", "1")]).await else {
+            assert!(backend == Backend::Postgres && std::env::var("CI").is_err(), "no app");
+            return;
+        };
+        // Received two weeks ago, resolved now through the API.
+        let received = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Seoul).date_naive() - chrono::Duration::days(14);
+        let id = case(&app, "road-damage", &format!("{received}T10:00:00+09:00"), false).await;
+        check(&roads_now(&app).await, &[("resolved", Some(0.0))]);
+        act(&app, &id, "resolve", json!({"resolution": "보수했습니다."})).await;
+        let before = roads_now(&app).await;
+        check(&before, &[("resolved", Some(1.0)), ("surveys_sent", Some(1.0)), ("responses", Some(0.0))]);
+        let days = before["median_processing_days"].as_f64().unwrap();
+        assert!(days >= 8.0, "two weeks are at least eight business days: {before}");
+
+        // A holiday declared later on a working day in between: one day less, at once.
+        let mut added = None;
+        for n in 3..10 {
+            let day = received + chrono::Duration::days(n);
+            if matches!(chrono::Datelike::weekday(&day), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+                continue;
+            }
+            let (s, _) = app
+                .admin_json(Method::POST, "/api/v1/holidays", Some(&json!({"date": day, "name": "임시공휴일"})))
+                .await;
+            if s == 201 {
+                added = Some(day);
+                break;
+            }
+        }
+        let day = added.expect("a working day to declare a holiday on");
+        check(&roads_now(&app).await, &[("median_processing_days", Some(days - 1.0))]);
+        let (s, _) = app.admin_json(Method::DELETE, &format!("/api/v1/holidays/{day}"), None).await;
+        assert_eq!(s, 200);
+        check(&roads_now(&app).await, &[("median_processing_days", Some(days))]);
+
+        // The phone answer counts at once; reopening takes the case out; resolving puts it back.
+        phone_answer(&app, &id, 5, 4).await;
+        check(&roads_now(&app).await, &[("responses", Some(1.0)), ("avg_process_score", Some(5.0))]);
+        act(&app, &id, "reopen", json!({"reason": "재민원"})).await;
+        check(&roads_now(&app).await, &[("resolved", Some(0.0)), ("responses", Some(0.0))]);
+        act(&app, &id, "resolve", json!({"resolution": "다시 보수했습니다."})).await;
+        check(&roads_now(&app).await, &[("resolved", Some(1.0)), ("responses", Some(1.0))]);
+
+        // Counted on another calendar basis (another zone), the figures are counted again at the next start.
+        app.sql("UPDATE case_figures SET zone = 'elsewhere', processing_days = 999".to_string()).await;
+        check(&roads_now(&app).await, &[("median_processing_days", Some(999.0))]);
+        let app = app.restarted().await;
+        check(&roads_now(&app).await, &[("median_processing_days", Some(days))]);
         app.stop().await;
     }
 }
