@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::{json, Value};
 
 use super::caller::Operator;
@@ -19,7 +19,8 @@ use crate::domain::links;
 use crate::domain::sampling::{dissatisfied, in_sample};
 use crate::domain::validation::Errors;
 use crate::mail::notices::{dissatisfied_alert, enqueue, to_citizen, Notice};
-use crate::store::{self, cases::CaseRow, events::Event, surveys::FollowUp, surveys::Survey};
+use crate::store::surveys::{CallCase, FollowUp, Survey};
+use crate::store::{self, cases::CaseRow, events::Event};
 
 /// Starts the happy call of a case being resolved, when the draw puts it in the
 /// sample and it has none yet: an emailed link (and a scheduled reminder), or a
@@ -312,22 +313,42 @@ pub fn answer_by_phone(c: &mut Conn, op: &Operator, case_id: &Id, answer: &Answe
     record(c, survey, &case, scores, Some(op))
 }
 
-/// The happy-call worklist: resolved cases in the sample to phone (no email,
-/// or the link expired unanswered), with their surveys.
-pub fn worklist(c: &mut Conn, op: &Operator) -> Result<Vec<(Survey, CaseRow)>, ServiceError> {
-    op.require(&[Role::Happycall, Role::Manager, Role::Admin])?;
-    let teams = op.list_scope();
-    let list = store::surveys::to_call(c, now().naive_utc(), teams.as_deref(), 500)?;
-    let mut out = Vec::new();
-    for s in list {
-        if let Some(case) = store::cases::find(c, &s.case_id)? {
-            out.push((s, case));
-        }
-    }
-    Ok(out)
+/// How many calls the API's worklist lists at most (its documented behaviour:
+/// one list, no paging).
+pub const WORKLIST_MAX: i64 = 500;
+
+/// One page of the happy-call worklist.
+pub struct Calls {
+    /// The calls, oldest survey first, each with its case.
+    pub items: Vec<(Survey, CallCase)>,
+    /// Whether more calls follow this page.
+    pub more: bool,
 }
 
-/// How many calls the worklist holds in all (the list itself stops at 500).
+/// The happy-call worklist: resolved cases in the sample to phone (no email,
+/// or the link expired unanswered), with their surveys, oldest first; a page
+/// of at most `limit` after the survey `after` (its creation and id).
+pub fn worklist_page(
+    c: &mut Conn,
+    op: &Operator,
+    after: Option<(NaiveDateTime, Id)>,
+    limit: i64,
+) -> Result<Calls, ServiceError> {
+    op.require(&[Role::Happycall, Role::Manager, Role::Admin])?;
+    let teams = op.list_scope();
+    // One more than asked says whether another page follows.
+    let mut items = store::surveys::to_call(c, now().naive_utc(), teams.as_deref(), after, limit + 1)?;
+    let more = items.len() as i64 > limit;
+    items.truncate(limit as usize);
+    Ok(Calls { items, more })
+}
+
+/// The happy-call worklist as one list of at most [`WORKLIST_MAX`] calls.
+pub fn worklist(c: &mut Conn, op: &Operator) -> Result<Vec<(Survey, CallCase)>, ServiceError> {
+    Ok(worklist_page(c, op, None, WORKLIST_MAX)?.items)
+}
+
+/// How many calls the worklist holds in all (the API's list stops at [`WORKLIST_MAX`]).
 pub fn calls_to_make(c: &mut Conn, op: &Operator) -> Result<i64, ServiceError> {
     op.require(&[Role::Happycall, Role::Manager, Role::Admin])?;
     let teams = op.list_scope();
@@ -393,6 +414,39 @@ pub fn follow_ups(
         }
     }
     let list = store::surveys::follow_ups(c, status, op.list_scope().as_deref())?;
+    with_receipts(c, list)
+}
+
+/// Done follow-ups, most recently done first.
+pub struct DoneFollowUps {
+    /// The follow-ups with their cases' receipt numbers.
+    pub items: Vec<(FollowUp, Option<String>)>,
+    /// Whether older ones follow.
+    pub more: bool,
+}
+
+/// The done follow-ups a manager's teams (or, for admins, every team) have,
+/// most recently done first: at most `limit` done before `before` (the
+/// instant it was done and its id), so that a long history is read a page at
+/// a time.
+pub fn done_follow_ups(
+    c: &mut Conn,
+    op: &Operator,
+    before: Option<(NaiveDateTime, Id)>,
+    limit: i64,
+) -> Result<DoneFollowUps, ServiceError> {
+    op.require(&[Role::Manager, Role::Admin])?;
+    let mut list = store::surveys::done_follow_ups(c, op.list_scope().as_deref(), before, limit + 1)?;
+    let more = list.len() as i64 > limit;
+    list.truncate(limit as usize);
+    Ok(DoneFollowUps {
+        items: with_receipts(c, list)?,
+        more,
+    })
+}
+
+/// Follow-ups with their cases' receipt numbers (one query for all).
+fn with_receipts(c: &mut Conn, list: Vec<FollowUp>) -> Result<Vec<(FollowUp, Option<String>)>, ServiceError> {
     let ids: Vec<Id> = list.iter().map(|f| f.case_id.clone()).collect();
     let receipts: HashMap<Id, String> = store::surveys::receipt_numbers(c, &ids)?.into_iter().collect();
     Ok(list

@@ -151,22 +151,54 @@ pub fn answered(conn: &mut Conn, f: &Filter, limit: i64) -> QueryResult<Vec<Surv
     q.load(conn)
 }
 
-/// Unanswered surveys the happy-call staff should phone: no email, or the link expired.
+/// The case fields the happy-call worklist shows beside a survey: whom to
+/// call and about what, without the rest of the case.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = cases)]
+pub struct CallCase {
+    /// Id.
+    pub id: Id,
+    /// Receipt number.
+    pub receipt_no: String,
+    /// Title.
+    pub title: String,
+    /// Citizen's name.
+    pub citizen_name: String,
+    /// Citizen's phone.
+    pub citizen_phone: Option<String>,
+    /// Citizen's email.
+    pub citizen_email: Option<String>,
+    /// When resolved.
+    pub resolved_at: Option<NaiveDateTime>,
+}
+
+/// Unanswered surveys the happy-call staff should phone (no email, or the
+/// link expired), with their cases, in one query: oldest first (creation,
+/// then id), after the keyset position `after`, at most `limit`.
 pub fn to_call(
     conn: &mut Conn,
     now: NaiveDateTime,
     within_teams: Option<&[Id]>,
+    after: Option<(NaiveDateTime, Id)>,
     limit: i64,
-) -> QueryResult<Vec<Survey>> {
+) -> QueryResult<Vec<(Survey, CallCase)>> {
     let mut q = surveys::table
+        .inner_join(cases::table)
         .filter(surveys::answered_at.is_null())
         .filter(surveys::channel.eq("phone").or(surveys::expires_at.lt(now)))
-        .order(surveys::created_at)
+        .order((surveys::created_at.asc(), surveys::id.asc()))
         .limit(limit)
-        .select(Survey::as_select())
+        .select((Survey::as_select(), CallCase::as_select()))
         .into_boxed();
     if let Some(t) = within_teams {
         q = q.filter(surveys::team_id.eq_any(t.to_vec()));
+    }
+    if let Some((t, id)) = after {
+        q = q.filter(
+            surveys::created_at
+                .gt(t)
+                .or(surveys::created_at.eq(t).and(surveys::id.gt(id))),
+        );
     }
     q.load(conn)
 }
@@ -245,7 +277,7 @@ pub fn find_follow_up(conn: &mut Conn, id: &Id) -> QueryResult<Option<FollowUp>>
 /// Follow-ups, oldest first, optionally of a status and within teams.
 pub fn follow_ups(conn: &mut Conn, status: Option<&str>, within_teams: Option<&[Id]>) -> QueryResult<Vec<FollowUp>> {
     let mut q = follow_ups::table
-        .order(follow_ups::created_at)
+        .order((follow_ups::created_at.asc(), follow_ups::id.asc()))
         .select(FollowUp::as_select())
         .into_boxed();
     if let Some(s) = status {
@@ -253,6 +285,33 @@ pub fn follow_ups(conn: &mut Conn, status: Option<&str>, within_teams: Option<&[
     }
     if let Some(t) = within_teams {
         q = q.filter(follow_ups::team_id.eq_any(t.to_vec()));
+    }
+    q.load(conn)
+}
+
+/// Done follow-ups within teams, most recently done first (then by id,
+/// descending), before the keyset position `before`, at most `limit`.
+pub fn done_follow_ups(
+    conn: &mut Conn,
+    within_teams: Option<&[Id]>,
+    before: Option<(NaiveDateTime, Id)>,
+    limit: i64,
+) -> QueryResult<Vec<FollowUp>> {
+    let mut q = follow_ups::table
+        .filter(follow_ups::status.eq("done"))
+        .order((follow_ups::done_at.desc(), follow_ups::id.desc()))
+        .limit(limit)
+        .select(FollowUp::as_select())
+        .into_boxed();
+    if let Some(t) = within_teams {
+        q = q.filter(follow_ups::team_id.eq_any(t.to_vec()));
+    }
+    if let Some((t, id)) = before {
+        q = q.filter(
+            follow_ups::done_at
+                .lt(t)
+                .or(follow_ups::done_at.eq(t).and(follow_ups::id.lt(id))),
+        );
     }
     q.load(conn)
 }

@@ -695,3 +695,139 @@ both_backends! {
         assert_eq!(rules_in_order(app).await, order);
     }
 }
+
+/// `n` resolved cases of citizens with a phone only (with every case in the
+/// sample, each is a call to make); their ids, oldest first.
+async fn resolved_by_phone(app: &TestApp, n: usize) -> Vec<String> {
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let mut intake = grievance(&format!("가로수 가지가 부러졌어요 {i}"));
+        intake["category"] = json!("road-damage");
+        intake["citizen"] = json!({"name": format!("전화 민원인 {i}"), "phone": "010-2222-3333"});
+        let receipt: Value = app.post_public("/api/v1/cases", &intake).await.json().await.unwrap();
+        let id = receipt["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{receipt}"))
+            .to_string();
+        let (s, body) = app
+            .admin_json(
+                Method::POST,
+                &format!("/api/v1/cases/{id}/resolve"),
+                Some(&json!({"resolution": "정리했습니다"})),
+            )
+            .await;
+        assert_eq!(s, 200, "{body}");
+        ids.push(id);
+    }
+    ids
+}
+
+/// What a page links to under `prefix`, followed by an id, in order.
+fn ids_after(page: &str, prefix: &str) -> Vec<String> {
+    page.split(prefix)
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_string())
+        .collect()
+}
+
+/// The calls a happy-call page lists (their cases), in order.
+fn calls_listed(page: &str) -> Vec<String> {
+    ids_after(page, "href=\"/office/happy-calls/")
+}
+
+/// The open follow-ups a page offers to mark done, in order.
+fn open_listed(page: &str) -> Vec<String> {
+    ids_after(page, "action=\"/office/follow-ups/")
+        .into_iter()
+        .map(|s| s.trim_end_matches("/done").to_string())
+        .collect()
+}
+
+/// The done follow-ups a page lists, in order.
+fn done_listed(page: &str) -> Vec<String> {
+    ids_after(page, "<tr data-follow-up=\"")
+}
+
+crate::on_both_backends! {
+    async fn long_call_lists_and_follow_up_histories_come_a_page_at_a_time(backend) {
+        let Some(owned) = crate::helpers::spawn_app_with(backend, &[("CIVICDESK_SURVEY_SAMPLE_RATE", "1")]).await else { return };
+        let app = &owned;
+        let cases = resolved_by_phone(app, 57).await;
+        let (admin, _) = operator(app, "admin", "ko").await;
+        let b = browser();
+        assert_eq!(sign_in(app, &b, &admin, PASSWORD).await.status(), 303);
+
+        // 57 calls: a page of 50, then the 7 others behind the next link.
+        let (status, first) = html(app, &b, "/office/happy-calls").await;
+        assert_eq!(status, 200);
+        let first_calls = calls_listed(&first);
+        assert_eq!(first_calls.len(), 50, "one page");
+        assert!(first.contains("다음 페이지") && first.contains("<caption"), "the page's words, in the operator's language");
+        assert_eq!(rel_link(&first, "first"), None, "the first page links to no first page");
+        let next = rel_link(&first, "next").expect("a next page");
+        let (status, second) = html(app, &b, &next).await;
+        assert_eq!(status, 200);
+        let second_calls = calls_listed(&second);
+        assert_eq!(second_calls.len(), 7);
+        assert_eq!(rel_link(&second, "next"), None, "nothing after the last page");
+        assert_eq!(rel_link(&second, "first").as_deref(), Some("/office/happy-calls"));
+        let all: Vec<String> = first_calls.iter().chain(&second_calls).cloned().collect();
+        let unique: std::collections::BTreeSet<&String> = all.iter().collect();
+        assert_eq!(unique.len(), all.len(), "no call listed twice");
+        assert_eq!(unique, cases.iter().collect(), "none missing");
+        // The API's worklist, one list, has them in the same order: oldest survey first.
+        let (s, work) = app.admin_json(Method::GET, "/api/v1/happy-calls", None).await;
+        assert_eq!(s, 200);
+        let api: Vec<String> = work["items"].as_array().unwrap().iter().map(|c| c["case_id"].as_str().unwrap().to_string()).collect();
+        assert_eq!(api, all, "the pages follow the worklist's order");
+        assert_eq!(api, cases, "oldest first");
+        // A cursor that is not the list's own shows the first page.
+        let (status, page) = html(app, &b, "/office/happy-calls?after=not-a-cursor").await;
+        assert_eq!(status, 200);
+        assert_eq!(calls_listed(&page), first_calls);
+
+        // 55 dissatisfied answers by phone: 55 follow-ups, 52 of them done, 3 open.
+        for id in &cases[..55] {
+            let (s, body) = app
+                .admin_json(Method::POST, &format!("/api/v1/cases/{id}/survey"), Some(&json!({"process_score": 1, "result_score": 2, "channel": "phone"})))
+                .await;
+            assert_eq!(s, 201, "{body}");
+        }
+        let (_, open) = app.admin_json(Method::GET, "/api/v1/follow-ups?status=open", None).await;
+        let open: Vec<String> = open["items"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap().to_string()).collect();
+        assert_eq!(open.len(), 55);
+        let mut done = Vec::new();
+        for (i, id) in open[..52].iter().enumerate() {
+            let (s, body) = app
+                .admin_json(Method::POST, &format!("/api/v1/follow-ups/{id}/done"), Some(&json!({"note": format!("사과 전화 {i}")})))
+                .await;
+            assert_eq!(s, 200, "{body}");
+            done.push(id.clone());
+        }
+
+        // Every open one (the work), oldest first; then the 50 most recently done.
+        let (status, page) = html(app, &b, "/office/follow-ups").await;
+        assert_eq!(status, 200);
+        assert_eq!(open_listed(&page), open[52..].to_vec(), "all open ones, oldest first");
+        let recent = done_listed(&page);
+        assert_eq!(recent.len(), 50, "done ones limited");
+        assert_eq!(recent[0], done[51], "the last one done comes first");
+        assert!(page.contains("최근 완료된 후속 조치") && page.contains("scope=\"col\""));
+        let older = rel_link(&page, "next").expect("a link to older ones");
+        let (status, older_page) = html(app, &b, &older).await;
+        assert_eq!(status, 200);
+        assert!(open_listed(&older_page).is_empty(), "the open ones are on the first page");
+        let rest = done_listed(&older_page);
+        assert_eq!(rest.len(), 2);
+        assert_eq!(rel_link(&older_page, "next"), None);
+        assert_eq!(rel_link(&older_page, "first").as_deref(), Some("/office/follow-ups"));
+        let mut seen: Vec<String> = recent.iter().chain(&rest).cloned().collect();
+        let mut expected = done.clone();
+        expected.reverse();
+        assert_eq!(seen, expected, "most recently done first, none twice, none missing");
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), 52);
+        owned.stop().await;
+    }
+}

@@ -64,26 +64,36 @@ fn bad(msg: impl Into<String>) -> ApiError {
 
 /// An opaque cursor: the sort key of the last item and its id.
 pub fn encode_cursor(sort: Sort, t: NaiveDateTime, id: &Id) -> String {
-    let tag = if sort == Sort::Due { "d" } else { "r" };
+    encode_key(if sort == Sort::Due { "d" } else { "r" }, t, id)
+}
+
+/// The sort key and id of a queue's cursor of this sort.
+pub fn decode_cursor(sort: Sort, s: &str) -> Result<(NaiveDateTime, Id), ApiError> {
+    let (tag, t, id) = decode_key(s).ok_or_else(|| bad("after is not a cursor from this queue's next_cursor"))?;
+    if tag != if sort == Sort::Due { "d" } else { "r" } {
+        return Err(bad("after belongs to a queue with another sort"));
+    }
+    Ok((t, id))
+}
+
+/// An opaque cursor of any list paged by (instant, id): a tag naming the
+/// list (so that one list's cursor is not taken for another's), the last
+/// item's instant and its id.
+pub fn encode_key(tag: &str, t: NaiveDateTime, id: &Id) -> String {
     let raw = format!("{tag}|{}|{id}", t.and_utc().timestamp_micros());
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
 }
 
-pub fn decode_cursor(sort: Sort, s: &str) -> Result<(NaiveDateTime, Id), ApiError> {
-    let invalid = || bad("after is not a cursor from this queue's next_cursor");
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(s)
-        .map_err(|_| invalid())?;
-    let raw = String::from_utf8(raw).map_err(|_| invalid())?;
+/// The tag, instant and id of a cursor `encode_key` made; `None` for anything else.
+pub fn decode_key(s: &str) -> Option<(String, NaiveDateTime, Id)> {
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(s).ok()?;
+    let raw = String::from_utf8(raw).ok()?;
     let mut parts = raw.split('|');
-    let tag = parts.next().ok_or_else(invalid)?;
-    if tag != if sort == Sort::Due { "d" } else { "r" } {
-        return Err(bad("after belongs to a queue with another sort"));
-    }
-    let micros: i64 = parts.next().and_then(|p| p.parse().ok()).ok_or_else(invalid)?;
-    let id = parts.next().and_then(Id::parse).ok_or_else(invalid)?;
-    let t = DateTime::from_timestamp_micros(micros).ok_or_else(invalid)?.naive_utc();
-    Ok((t, id))
+    let tag = parts.next()?.to_string();
+    let micros: i64 = parts.next()?.parse().ok()?;
+    let id = Id::parse(parts.next()?)?;
+    let t = DateTime::from_timestamp_micros(micros)?.naive_utc();
+    Some((tag, t, id))
 }
 
 /// A team as a queue names it.

@@ -216,10 +216,10 @@ pub struct CallView {
 }
 
 /// `GET /api/v1/happy-calls`: resolved cases in the sample to phone: no email,
-/// or the link expired unanswered.
+/// or the link expired unanswered; oldest first, at most 500.
 #[utoipa::path(get, path = "/api/v1/happy-calls", tag = "surveys", security(("bearer" = [])),
     responses(
-        (status = 200, description = "The calls to make", body = crate::web::api::doc::Items<CallView>),
+        (status = 200, description = "The calls to make, oldest first, at most 500", body = crate::web::api::doc::Items<CallView>),
         (status = 403, description = "For happy-call operators, managers and admins", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn worklist(state: web::Data<AppState>, op: Operator) -> Result<HttpResponse, ApiError> {

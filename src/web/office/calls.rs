@@ -5,6 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
+use chrono::NaiveDateTime;
 
 use super::queue::readable;
 use super::words::t;
@@ -12,7 +13,9 @@ use super::{checked_form, see_other, Frame, Office, OfficeError};
 use crate::db::types::{utc, Id};
 use crate::service::surveys::{self, Answer};
 use crate::service::{cases, ServiceError};
-use crate::web::extract::Body;
+use crate::store::surveys::FollowUp;
+use crate::web::api::queue::{decode_key, encode_key};
+use crate::web::extract::{form_fields, Body};
 use crate::web::problem::ApiError;
 use crate::web::AppState;
 
@@ -32,15 +35,39 @@ struct Call {
 struct CallsPage {
     frame: Frame,
     calls: Vec<Call>,
+    /// The page after this one.
+    next: Option<String>,
+    /// Whether this is a later page (it links back to the first).
+    later: bool,
     message: String,
 }
 
-/// `GET /office/happy-calls`.
+/// Calls per page: enough to work through a morning, small at any backlog.
+const CALLS_PER_PAGE: i64 = 50;
+
+/// The tag of the call list's cursors.
+const CALLS_CURSOR: &str = "c";
+
+/// `GET /office/happy-calls` (`after`: the cursor of the previous page's
+/// last call; one that is not ours is the first page).
 pub async fn list(state: web::Data<AppState>, office: Office, req: HttpRequest) -> Result<HttpResponse, OfficeError> {
     let op = office.current.operator.clone();
-    let list = state.db.read(move |c| surveys::worklist(c, &op)).await?;
+    let after = query_param(&req, "after").and_then(|a| cursor(CALLS_CURSOR, &a));
+    let later = after.is_some();
+    let page = state
+        .db
+        .read(move |c| surveys::worklist_page(c, &op, after, CALLS_PER_PAGE))
+        .await?;
     let lang = office.lang().to_string();
-    let calls = list
+    let next = page.more.then(|| {
+        let (last, _) = &page.items[page.items.len() - 1];
+        format!(
+            "/office/happy-calls?after={}",
+            encode_key(CALLS_CURSOR, last.created_at, &last.id)
+        )
+    });
+    let calls = page
+        .items
         .into_iter()
         .map(|(s, case)| Call {
             case_id: case.id.to_string(),
@@ -64,11 +91,25 @@ pub async fn list(state: web::Data<AppState>, office: Office, req: HttpRequest) 
     } else {
         String::new()
     };
-    page(CallsPage {
+    page_of(CallsPage {
         frame: office.frame("happy_calls", t(&lang, "happy_calls").into()),
         calls,
+        next,
+        later,
         message,
     })
+}
+
+/// One parameter of the query string.
+fn query_param(req: &HttpRequest, name: &str) -> Option<String> {
+    form_fields(req.query_string().as_bytes())
+        .remove(name)
+        .and_then(|v| v.into_iter().next())
+}
+
+/// The instant and id of a cursor of the list tagged `tag`.
+fn cursor(tag: &str, s: &str) -> Option<(NaiveDateTime, Id)> {
+    decode_key(s).filter(|(t, _, _)| t == tag).map(|(_, at, id)| (at, id))
 }
 
 #[derive(Template)]
@@ -181,7 +222,7 @@ struct FollowUpRow {
     case_id: String,
     receipt_no: String,
     opened: String,
-    open: bool,
+    done: String,
     note: String,
 }
 
@@ -189,39 +230,70 @@ struct FollowUpRow {
 #[template(path = "office/follow_ups.html")]
 struct FollowUpsPage {
     frame: Frame,
-    rows: Vec<FollowUpRow>,
+    /// Every open follow-up, oldest first (the first page only).
+    open: Vec<FollowUpRow>,
+    /// Done ones, most recently done first.
+    done: Vec<FollowUpRow>,
+    /// The page of older done ones.
+    older: Option<String>,
+    /// Whether this is a page of older done ones.
+    later: bool,
     message: String,
 }
 
-/// `GET /office/follow-ups`: open ones first.
+/// Done follow-ups per page: the recent ones the managers may look back at.
+const DONE_PER_PAGE: i64 = 50;
+
+/// The tag of the done follow-ups' cursors.
+const DONE_CURSOR: &str = "f";
+
+/// `GET /office/follow-ups`: every open one first (they are the work), then
+/// the most recently done; `before` (a cursor) lists only done ones older
+/// than it, so that the page stays small at any history size.
 pub async fn follow_ups(
     state: web::Data<AppState>,
     office: Office,
     req: HttpRequest,
 ) -> Result<HttpResponse, OfficeError> {
     let op = office.current.operator.clone();
-    let list = state.db.read(move |c| surveys::follow_ups(c, &op, None)).await?;
-    let lang = office.lang().to_string();
-    let mut rows: Vec<FollowUpRow> = list
-        .into_iter()
-        .map(|(f, receipt)| FollowUpRow {
-            id: f.id.to_string(),
-            case_id: f.case_id.to_string(),
-            receipt_no: receipt.unwrap_or_default(),
-            opened: readable(&state.settings, utc(f.created_at)),
-            open: f.status == "open",
-            note: f.note.unwrap_or_default(),
+    let before = query_param(&req, "before").and_then(|b| cursor(DONE_CURSOR, &b));
+    let later = before.is_some();
+    let (open, done) = state
+        .db
+        .read(move |c| {
+            let open = if later {
+                Vec::new()
+            } else {
+                surveys::follow_ups(c, &op, Some("open"))?
+            };
+            Ok::<_, ServiceError>((open, surveys::done_follow_ups(c, &op, before, DONE_PER_PAGE)?))
         })
-        .collect();
-    rows.sort_by_key(|r| !r.open);
+        .await?;
+    let lang = office.lang().to_string();
+    let older = done.more.then(|| {
+        let (last, _) = &done.items[done.items.len() - 1];
+        let at = last.done_at.unwrap_or(last.created_at);
+        format!("/office/follow-ups?before={}", encode_key(DONE_CURSOR, at, &last.id))
+    });
+    let row = |(f, receipt): (FollowUp, Option<String>)| FollowUpRow {
+        id: f.id.to_string(),
+        case_id: f.case_id.to_string(),
+        receipt_no: receipt.unwrap_or_default(),
+        opened: readable(&state.settings, utc(f.created_at)),
+        done: f.done_at.map(|t| readable(&state.settings, utc(t))).unwrap_or_default(),
+        note: f.note.unwrap_or_default(),
+    };
     let message = if req.query_string().starts_with("done=") {
         t(&lang, "done").to_string()
     } else {
         String::new()
     };
-    page(FollowUpsPage {
+    page_of(FollowUpsPage {
         frame: office.frame("follow_ups", t(&lang, "follow_ups").into()),
-        rows,
+        open: open.into_iter().map(row).collect(),
+        done: done.items.into_iter().map(row).collect(),
+        older,
+        later,
         message,
     })
 }
@@ -250,7 +322,7 @@ pub async fn done(
     }
 }
 
-fn page<T: Template>(t: T) -> Result<HttpResponse, OfficeError> {
+fn page_of<T: Template>(t: T) -> Result<HttpResponse, OfficeError> {
     let html = t.render().map_err(|e| OfficeError::Internal(e.to_string()))?;
     Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
 }

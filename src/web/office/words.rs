@@ -55,6 +55,8 @@ pub fn t(lang: &str, key: &str) -> &'static str {
         "open" => ("미완료 전체", "All open"),
         "next_page" => ("다음 페이지", "Next page"),
         "prev_page" => ("이전 페이지", "Previous page"),
+        "first_page" => ("첫 페이지", "First page"),
+        "paging" => ("페이지 이동", "Pages"),
         "keys" => ("단축키", "Keys"),
         "keys_hint" => (
             "j/k 또는 ↓/↑ 행 이동 · Enter 열기 · n/p 다음/이전 페이지 · r 새로 고침 · / 검색 (30초마다 저절로 새로 고침)",
@@ -160,8 +162,12 @@ pub fn t(lang: &str, key: &str) -> &'static str {
         "very_satisfied" => ("매우 만족", "very satisfied"),
         "comment" => ("하신 말씀 (선택)", "What they said (optional)"),
         "opened" => ("열린 때", "Opened"),
-        "open_state" => ("진행 중", "Open"),
-        "done_state" => ("완료", "Done"),
+        "done_at" => ("완료한 때", "Done"),
+        "recent_done_follow_ups" => ("최근 완료된 후속 조치", "Recently done"),
+        "older_done_follow_ups" => ("이전에 완료된 후속 조치", "Done earlier"),
+        "done_follow_ups" => ("완료된 후속 조치", "Done follow-ups"),
+        "older_follow_ups" => ("이전 완료 내역", "Older ones"),
+        "latest_follow_ups" => ("최근 내역으로", "Back to the latest"),
         "what_was_done" => ("조치 내용", "What was done"),
         "mark_done" => ("완료 처리", "Mark done"),
         "month" => ("월", "Month"),
@@ -313,6 +319,12 @@ mod tests {
             "move_up",
             "token_once",
             "revoked",
+            "first_page",
+            "paging",
+            "recent_done_follow_ups",
+            "older_done_follow_ups",
+            "older_follow_ups",
+            "latest_follow_ups",
         ] {
             assert!(!t("ko", key).is_empty() && !t("en", key).is_empty(), "{key}");
             assert_ne!(t("ko", key), t("en", key), "{key}");

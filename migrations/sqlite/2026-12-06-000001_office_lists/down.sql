@@ -1,0 +1,2 @@
+DROP INDEX follow_ups_status_done;
+DROP INDEX surveys_answered_created;
