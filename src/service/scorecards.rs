@@ -24,12 +24,17 @@ pub struct Period {
 }
 
 impl Period {
-    /// The period cut at New Year: each calendar year's part, with its year.
-    fn years(self) -> impl Iterator<Item = (i32, Period)> {
-        (self.from.year()..=self.to.year()).filter_map(move |y| {
-            let from = self.from.max(NaiveDate::from_ymd_opt(y, 1, 1)?);
-            let to = self.to.min(NaiveDate::from_ymd_opt(y, 12, 31)?);
-            (from <= to).then_some((y, Period { from, to }))
+    /// The period cut at each first of the month, each part with its year:
+    /// targets are yearly, and the database groups a month's cases much
+    /// faster than a year's at once (sorting grows faster than the rows).
+    fn months(self) -> impl Iterator<Item = (i32, Period)> {
+        let mut from = Some(self.from);
+        std::iter::from_fn(move || {
+            let start = from.filter(|f| *f <= self.to)?;
+            let next_month = start.with_day(1)?.checked_add_months(chrono::Months::new(1))?;
+            let end = self.to.min(next_month.pred_opt()?);
+            from = Some(next_month);
+            Some((start.year(), Period { from: start, to: end }))
         })
     }
 
@@ -87,8 +92,7 @@ pub fn cards(
     }
     let mut tallies: Vec<HashMap<Option<Id>, Tally>> = vec![HashMap::new(); periods.len()];
     for (p, bucket) in periods.iter().zip(tallies.iter_mut()) {
-        // Targets are yearly: a period across New Year is read a year at a time.
-        for (year, slice) in p.years() {
+        for (year, slice) in p.months() {
             let (from, until) = slice.bounds(settings);
             for g in store::figures::grouped(conn, from, until, scope)? {
                 let survey = match (g.survey, g.process_score, g.result_score) {
@@ -172,24 +176,20 @@ mod tests {
     }
 
     #[test]
-    fn a_period_is_cut_at_new_year() {
-        let p = Period {
-            from: d("2025-12-01"),
-            to: d("2027-01-31"),
-        };
-        let parts: Vec<_> = p.years().map(|(y, p)| (y, p.from, p.to)).collect();
+    fn a_period_is_read_a_month_at_a_time() {
+        let p = Period { from: d("2025-12-15"), to: d("2026-02-03") };
+        let parts: Vec<_> = p.months().map(|(y, p)| (y, p.from, p.to)).collect();
         assert_eq!(
             parts,
             vec![
-                (2025, d("2025-12-01"), d("2025-12-31")),
-                (2026, d("2026-01-01"), d("2026-12-31")),
-                (2027, d("2027-01-01"), d("2027-01-31")),
+                (2025, d("2025-12-15"), d("2025-12-31")),
+                (2026, d("2026-01-01"), d("2026-01-31")),
+                (2026, d("2026-02-01"), d("2026-02-03")),
             ]
         );
-        let month = Period {
-            from: d("2026-10-01"),
-            to: d("2026-10-31"),
-        };
-        assert_eq!(month.years().count(), 1);
+        let day = Period { from: d("2026-10-31"), to: d("2026-10-31") };
+        assert_eq!(day.months().count(), 1);
+        let year = Period { from: d("2026-01-01"), to: d("2026-12-31") };
+        assert_eq!(year.months().count(), 12);
     }
 }
