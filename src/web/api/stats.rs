@@ -14,7 +14,7 @@ use crate::domain::case::Kind;
 use crate::domain::catalog::Role;
 use crate::domain::scorecard::Figures;
 use crate::service::caller::Operator;
-use crate::service::scorecards::{cards, Card, Period, TeamFigures};
+use crate::service::scorecards::{cards_in_parallel, Card, Period, TeamFigures};
 use crate::store::{self, stats::Scope};
 use crate::web::problem::ApiError;
 use crate::web::AppState;
@@ -184,35 +184,7 @@ async fn load(state: &web::Data<AppState>, r: Request, periods: Vec<Period>) -> 
             .await?;
         scope.category = Some(cat.ok_or_else(|| bad(format!("no category with code \"{code}\"")))?.id);
     }
-    // Many months are split in two halves read on two connections at once:
-    // each month's figures stand alone, and a year of cases is most of the work.
-    let halves: Vec<Vec<Period>> = if periods.len() >= 4 {
-        let mid = periods.len() / 2;
-        vec![periods[..mid].to_vec(), periods[mid..].to_vec()]
-    } else {
-        vec![periods]
-    };
-    let jobs: Vec<_> = halves
-        .into_iter()
-        .map(|half| {
-            let (state, scope) = (state.clone(), scope.clone());
-            actix_web::rt::spawn(async move {
-                let settings = state.settings.clone();
-                state
-                    .db
-                    .read(move |c| cards(c, &settings, &scope, &half, at).map_err(ApiError::from))
-                    .await
-            })
-        })
-        .collect();
-    let mut out = Vec::new();
-    for job in jobs {
-        out.extend(
-            job.await
-                .map_err(|e| ApiError::Internal(format!("scorecard task: {e}")))??,
-        );
-    }
-    Ok(out)
+    Ok(cards_in_parallel(&state.db, state.settings.clone(), scope, periods, at).await?)
 }
 
 /// A team beside its figures.

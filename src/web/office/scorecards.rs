@@ -12,8 +12,7 @@ use super::{Frame, Office, OfficeError};
 use crate::db::types::now;
 use crate::domain::catalog::Role;
 use crate::domain::scorecard::Figures;
-use crate::service::scorecards::{cards, Card, Period};
-use crate::service::ServiceError;
+use crate::service::scorecards::{cards_in_parallel, Card, Period};
 use crate::store::stats::Scope;
 use crate::web::extract::form_fields;
 use crate::web::AppState;
@@ -95,11 +94,7 @@ fn month_of(req: &HttpRequest, state: &AppState) -> Result<(NaiveDate, Period), 
 
 async fn load(state: &AppState, office: &Office, periods: Vec<Period>) -> Result<Vec<Card>, OfficeError> {
     office.current.operator.require(&[Role::Manager, Role::Admin])?;
-    let settings = state.settings.clone();
-    Ok(state
-        .db
-        .read(move |c| cards(c, &settings, &Scope::default(), &periods, now()).map_err(ServiceError::from))
-        .await?)
+    Ok(cards_in_parallel(&state.db, state.settings.clone(), Scope::default(), periods, now()).await?)
 }
 
 /// A line chart of one figure over the months, as an SVG element.
