@@ -122,8 +122,11 @@ pub fn establish(url: &DatabaseUrl) -> Result<Conn, diesel::ConnectionError> {
             // Foreign keys, the busy timeout and the caches are per connection
             // in SQLite. The default 2 MB page cache makes every scorecard
             // re-read its index pages; memory mapping reads them without copies.
+            // FULL syncs the WAL at every commit: an acknowledged case survives
+            // a power loss (NORMAL may lose the last commits when the machine,
+            // not the process, dies).
             c.batch_execute(
-                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
+                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; \
                  PRAGMA cache_size = -32768; PRAGMA mmap_size = 1073741824;",
             )
             .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))?;
@@ -229,7 +232,16 @@ impl Db {
             .as_ref()
             .map(|m| m.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
         let conn: &mut Conn = &mut conn;
-        conn.transaction(f)
+        conn.transaction(|c| {
+            if let Conn::Sqlite(sqlite) = c {
+                // Take the write lock first, as BEGIN IMMEDIATE would: a
+                // transaction that reads first and then writes cannot wait for
+                // another process's writer (`civicdesk seed-demo`, an instance
+                // stopping) and fails at once with "database is locked".
+                sqlite.batch_execute("UPDATE receipt_counters SET year = year WHERE 0")?;
+            }
+            f(c)
+        })
     }
 
     /// Refreshes the planner's statistics after a bulk load (and, on
@@ -312,5 +324,69 @@ mod tests {
         assert!(DatabaseUrl::parse("postgress://u@h/db").is_err());
         assert!(DatabaseUrl::parse("civicdesk.db").is_err());
         assert!(DatabaseUrl::parse("sqlite://").is_err());
+    }
+
+    fn temp_sqlite() -> (DatabaseUrl, std::path::PathBuf) {
+        let file = std::env::temp_dir().join(format!("civicdesk-db-{}.db", uuid::Uuid::now_v7().simple()));
+        (
+            DatabaseUrl::parse(&format!("sqlite://{}", file.display())).unwrap(),
+            file,
+        )
+    }
+
+    fn remove(file: &std::path::Path) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+    }
+
+    #[test]
+    fn a_writer_that_reads_first_waits_for_another_process_writer() {
+        use diesel::prelude::*;
+        // Two pools on one file stand for two processes (an instance and `seed-demo`).
+        let (url, file) = temp_sqlite();
+        let first = Db::open(&url, 1, Duration::from_secs(5)).unwrap();
+        let second = Db::open(&url, 1, Duration::from_secs(5)).unwrap();
+        let holder = std::thread::spawn(move || {
+            first.write_blocking(|c| {
+                diesel::sql_query("INSERT INTO receipt_counters (year, last_seq) VALUES (1999, 1)").execute(c)?;
+                std::thread::sleep(Duration::from_millis(300));
+                Ok::<_, DbError>(())
+            })
+        });
+        std::thread::sleep(Duration::from_millis(50));
+        let waited = second.write_blocking(|c| {
+            let seen: Vec<i32> = crate::db::schema::receipt_counters::table
+                .select(crate::db::schema::receipt_counters::year)
+                .load(c)?;
+            diesel::sql_query("INSERT INTO receipt_counters (year, last_seq) VALUES (2000, 1)").execute(c)?;
+            Ok::<_, DbError>(seen)
+        });
+        holder.join().unwrap().unwrap();
+        assert_eq!(
+            waited.unwrap(),
+            vec![1999],
+            "the second writer waited and saw the first one's commit"
+        );
+        remove(&file);
+    }
+
+    #[derive(diesel::QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        synchronous: i32,
+    }
+
+    #[test]
+    fn sqlite_commits_are_synced_in_full_before_they_are_acknowledged() {
+        let (url, file) = temp_sqlite();
+        let db = Db::open(&url, 2, Duration::from_secs(5)).unwrap();
+        let mut conn = db.get().unwrap();
+        let mode: Setting = diesel::sql_query("PRAGMA synchronous").get_result(&mut *conn).unwrap();
+        // 2 is FULL: the WAL is synced at every commit.
+        assert_eq!(mode.synchronous, 2);
+        drop(conn);
+        drop(db);
+        remove(&file);
     }
 }
