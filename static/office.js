@@ -11,7 +11,29 @@
   var FOCUS = "is-focused";
   var EVERY_MS = 30000;
   var hint = document.getElementById("queue-keys");
-  if (hint) hint.hidden = false;
+
+  // Single-letter keys and the self-refresh can each be turned off (WCAG
+  // 2.1.4 and 2.2.2); the choice is kept in this browser.
+  function allowed(name) {
+    try { return window.localStorage.getItem("civicdesk." + name) !== "off"; } catch (e) { return true; }
+  }
+  function choose(name, on) {
+    try { window.localStorage.setItem("civicdesk." + name, on ? "on" : "off"); } catch (e) { /* private mode */ }
+  }
+  if (hint) hint.hidden = !allowed("keys");
+  var prefs = document.getElementById("queue-prefs");
+  if (prefs) {
+    prefs.hidden = false;
+    ["keys", "refresh"].forEach(function (name) {
+      var box = document.getElementById("pref-" + name);
+      if (!box) return;
+      box.checked = allowed(name);
+      box.addEventListener("change", function () {
+        choose(name, box.checked);
+        if (name === "keys" && hint) hint.hidden = !box.checked;
+      });
+    });
+  }
 
   // Kept by case, not by position, so a refresh that adds a row above
   // leaves the mark on the same case.
@@ -63,6 +85,7 @@
   }
 
   document.addEventListener("keydown", function (e) {
+    if (!allowed("keys")) return;
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
     var el = e.target;
     if (typing(el)) {
@@ -153,8 +176,10 @@
       .then(function () { busy = false; });
   }
 
-  window.setInterval(refresh, EVERY_MS);
+  window.setInterval(function () {
+    if (allowed("refresh")) refresh();
+  }, EVERY_MS);
   document.addEventListener("visibilitychange", function () {
-    if (!document.hidden && missed) refresh();
+    if (!document.hidden && missed && allowed("refresh")) refresh();
   });
 })();

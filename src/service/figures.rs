@@ -77,6 +77,9 @@ pub fn refresh_many(c: &mut Conn, settings: &Settings, calendar: &Calendar, ids:
     let basis = settings.calendar_basis();
     let mut done = 0;
     for chunk in ids.chunks(BATCH as usize) {
+        // Read and written under the cases' locks: an answer, reopening or
+        // resolution of one of them meanwhile waits, then sees these figures.
+        store::cases::lock(c, chunk)?;
         let rows = store::cases::find_many(c, chunk)?;
         let holds = store::holds::for_cases(c, chunk)?;
         let surveys: HashMap<Id, Survey> = store::surveys::for_cases(c, chunk)?
@@ -107,6 +110,7 @@ pub fn refresh_many(c: &mut Conn, settings: &Settings, calendar: &Calendar, ids:
 /// a change of `CIVICDESK_TIMEZONE`, `CIVICDESK_WEEKEND` or
 /// `CIVICDESK_OFFICE_HOURS`); returns how many, 0 when none is left.
 pub fn catch_up(c: &mut Conn, settings: &Settings, limit: i64) -> diesel::QueryResult<usize> {
+    figures::exclusive(c)?;
     let ids = figures::missing(c, &settings.calendar_basis(), limit)?;
     if ids.is_empty() {
         return Ok(0);
@@ -123,6 +127,7 @@ pub fn days_changed(
     from: chrono::NaiveDateTime,
     until: chrono::NaiveDateTime,
 ) -> diesel::QueryResult<usize> {
+    figures::exclusive(c)?;
     let ids = figures::spanning(c, from, until)?;
     if ids.is_empty() {
         return Ok(0);

@@ -191,6 +191,9 @@ fn record(
         store::outbox::cancel(c, reminder)?;
     }
     store::surveys::update(c, &survey)?;
+    // Under the case's lock, so a recount of its figures meanwhile (a holiday
+    // change) either runs before and is updated here, or after and sees the answer.
+    store::cases::lock(c, std::slice::from_ref(&case.id))?;
     store::figures::answered(c, &case.id, scores.process, scores.result)?;
     let (actor_kind, actor_id) = match by {
         Some(op) => ("operator", Some(op.id.clone())),

@@ -122,6 +122,23 @@ pub fn find_many(conn: &mut Conn, ids: &[Id]) -> QueryResult<Vec<CaseRow>> {
         .load(conn)
 }
 
+/// Locks these cases' rows until the transaction ends, so that work reading
+/// a case (and its survey and holds) to write something derived from it is
+/// not interleaved with another change of the same case. PostgreSQL only:
+/// SQLite runs one write transaction at a time anyway.
+pub fn lock(conn: &mut Conn, ids: &[Id]) -> QueryResult<()> {
+    match conn {
+        Conn::Pg(pg) => cases::table
+            .filter(cases::id.eq_any(ids))
+            .order(cases::id)
+            .select(cases::id)
+            .for_update()
+            .load::<Id>(pg)
+            .map(drop),
+        Conn::Sqlite(_) => Ok(()),
+    }
+}
+
 /// One case by receipt number.
 pub fn find_by_receipt(conn: &mut Conn, receipt_no: &str) -> QueryResult<Option<CaseRow>> {
     cases::table

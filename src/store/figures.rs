@@ -100,6 +100,18 @@ pub fn spanning(conn: &mut Conn, from: NaiveDateTime, until: NaiveDateTime) -> Q
         .load(conn)
 }
 
+/// Serializes bulk recounts (a start's catch-up, a holiday change) across
+/// instances until the transaction ends, so two never lock the same cases
+/// in different orders. PostgreSQL only (SQLite has one writer).
+pub fn exclusive(conn: &mut Conn) -> QueryResult<()> {
+    match conn {
+        Conn::Pg(pg) => diesel::sql_query("SELECT pg_advisory_xact_lock(7040501)")
+            .execute(pg)
+            .map(drop),
+        Conn::Sqlite(_) => Ok(()),
+    }
+}
+
 /// Resolved cases without figures, or with figures counted in another zone
 /// (an upgrade, a demo history, a changed `CIVICDESK_TIMEZONE`); at most `limit`.
 pub fn missing(conn: &mut Conn, zone: &str, limit: i64) -> QueryResult<Vec<Id>> {

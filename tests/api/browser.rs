@@ -72,7 +72,19 @@ impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // A failed test never closes its session: chromium would outlive its driver.
+        let _ = Command::new("pkill").arg("-f").arg(&self.profile).status();
         let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// The server under test, stopped when dropped (a failing test included).
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
@@ -285,6 +297,17 @@ impl Walk {
     }
 }
 
+/// Waits until the page and its deferred script have loaded.
+async fn loaded(w: &Walk) {
+    for _ in 0..200 {
+        if eval(w, "return document.readyState === 'complete';").await == true {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the page did not load: {}", w.path().await);
+}
+
 /// Presses keys where the keyboard focus is.
 async fn press(w: &Walk, keys: &str) {
     w.c.active_element().await.unwrap().send_keys(keys).await.unwrap();
@@ -302,6 +325,17 @@ async fn queue_keys(w: &Walk, http: &reqwest::Client, base: &str) {
         false,
         "the hint shows with JavaScript"
     );
+    // The keys can be turned off, and on again (kept in the browser).
+    w.click("#pref-keys").await;
+    eval(w, "document.activeElement.blur(); return true;").await;
+    press(w, "j").await;
+    assert_eq!(
+        eval(w, "return [document.querySelectorAll('#queue-rows tr.is-focused').length, document.getElementById('queue-keys').hidden];").await,
+        json!([0, true]),
+        "with the keys off, j marks nothing and the hint is gone"
+    );
+    w.click("#pref-keys").await;
+    eval(w, "document.activeElement.blur(); return true;").await;
     press(w, "/").await;
     assert_eq!(
         eval(w, "return document.activeElement.id;").await,
@@ -350,6 +384,7 @@ async fn queue_keys(w: &Walk, http: &reqwest::Client, base: &str) {
 
     press(w, "n").await;
     w.find("a[rel='prev']").await;
+    loaded(w).await;
     assert!(
         w.path().await.contains("after="),
         "n goes to the next page: {}",
@@ -364,6 +399,7 @@ async fn queue_keys(w: &Walk, http: &reqwest::Client, base: &str) {
     }
     assert!(!w.path().await.contains("after="), "p comes back to the first page");
     w.find("#queue-rows tr[data-case]").await;
+    loaded(w).await;
     press(w, "j").await;
     let first = eval(
         w,
@@ -405,7 +441,7 @@ async fn walk(backend: Backend) {
         }
     };
     let outbox = std::env::temp_dir().join(format!("civicdesk-browser-outbox-{}", uuid::Uuid::now_v7().simple()));
-    let (base, mut server, lines) = serve_binary(
+    let (base, server, lines) = serve_binary(
         &db_url,
         &[
             ("CIVICDESK_OUTBOX_DIR", outbox.display().to_string()),
@@ -413,6 +449,7 @@ async fn walk(backend: Backend) {
             ("CIVICDESK_RATE_LIMIT", "0".into()),
         ],
     );
+    let server = Server(server);
     wait_for_line(&lines, "listening on", 1).await;
     let (email, password) = credentials(&lines.lock().unwrap());
 
@@ -565,7 +602,7 @@ async fn walk(backend: Backend) {
     )
     .await;
     assert!(
-        w.source().await.contains("환경위생과"),
+        w.text(".head-facts").await.contains("환경위생과"),
         "the team in the header is the new one"
     );
     w.act("replies", &[("body", "확인 후 조치하겠습니다.")]).await;
@@ -587,7 +624,17 @@ async fn walk(backend: Backend) {
     )
     .await
     .unwrap();
-    w.find("h1").await;
+    for _ in 0..200 {
+        let done = eval(
+            &w,
+            "return location.pathname.endsWith('/notes') && document.readyState === 'complete';",
+        )
+        .await;
+        if done == true {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let refused = w.source().await;
     assert!(
         refused.contains("양식이 만료되었습니다"),
@@ -611,6 +658,11 @@ async fn walk(backend: Backend) {
         "form[action='/office/happy-calls/{id}'] button[type='submit']"
     ))
     .await;
+    assert_eq!(
+        w.path().await,
+        "/office/happy-calls?done=answered",
+        "the answer is taken"
+    );
     assert!(
         !w.source().await.contains(&format!("href=\"/office/happy-calls/{id}\"")),
         "the call is done"
@@ -635,7 +687,7 @@ async fn walk(backend: Backend) {
 
     // The case closes.
     w.open(&format!("/office/cases/{id}")).await;
-    assert!(w.source().await.contains('1'), "the survey answer is on the case");
+    assert!(w.source().await.contains("2/5"), "the survey answer is on the case");
     w.act("close", &[]).await;
     // The whole case page, tall enough for the timeline (the README shows it).
     w.c.set_window_size(1280, 1800).await.unwrap();
@@ -664,10 +716,20 @@ async fn walk(backend: Backend) {
         .unwrap();
     assert_eq!(csv[0], 200);
     assert!(csv[1].as_str().unwrap().starts_with("text/csv"), "{csv}");
-    assert!(
-        csv[2].as_str().unwrap().contains("환경위생과"),
-        "the CSV names the team: {csv}"
-    );
+    let text = csv[2].as_str().unwrap().trim_start_matches('\u{feff}');
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let resolved = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "resolved")
+        .expect("a resolved column");
+    let env = reader
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| r.iter().any(|f| f.contains("환경위생과")))
+        .unwrap_or_else(|| panic!("the CSV names the team: {text}"));
+    assert_eq!(&env[resolved], "1", "the CSV counts the case the team resolved: {text}");
 
     // Sign out: the session is over on the server.
     w.click_to_page("form[action='/office/logout'] button[type='submit']")
@@ -701,8 +763,7 @@ async fn walk(backend: Backend) {
     w.check("login-throttled").await;
 
     w.c.close().await.unwrap();
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let _ = std::fs::remove_dir_all(outbox);
     if let Some(file) = db_url.strip_prefix("sqlite://") {
         for suffix in ["", "-wal", "-shm"] {

@@ -505,6 +505,7 @@ on_both_backends! {
         check(&roads_now(&app).await, &[("median_processing_days", Some(999.0))]);
         let app = app.restarted().await;
         check(&roads_now(&app).await, &[("median_processing_days", Some(days))]);
+
         app.stop().await;
     }
 }

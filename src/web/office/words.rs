@@ -93,6 +93,8 @@ pub fn t(lang: &str, key: &str) -> &'static str {
         "outcome" => ("제안 결과", "Outcome"),
         "planned" => ("시행 예정일", "Planned implementation date"),
         "adopted" => ("채택", "Adopted"),
+        "use_keys" => ("단축키 사용", "Use the keys"),
+        "auto_refresh" => ("30초마다 새로 고침", "Refresh every 30 s"),
         // Timeline entries without an action of their own.
         "routed" => ("부서 자동 배정", "Routed"),
         "survey_started" => ("만족도 조사 대상", "Surveyed"),

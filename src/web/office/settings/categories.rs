@@ -152,10 +152,11 @@ struct CategoriesPage {
     problem: String,
 }
 
-/// The active teams, to choose a default team from.
-fn team_choices(list: Vec<store::teams::Team>) -> Vec<(String, String)> {
+/// The active teams, to choose a default team from, and the team already
+/// chosen even if inactive (else saving the form would silently clear it).
+fn team_choices(list: Vec<store::teams::Team>, chosen: Option<&str>) -> Vec<(String, String)> {
     list.into_iter()
-        .filter(|t| t.active)
+        .filter(|t| t.active || chosen == Some(t.id.to_string().as_str()))
         .map(|t| (t.id.to_string(), t.name))
         .collect()
 }
@@ -209,7 +210,7 @@ async fn list_page(
         CategoriesPage {
             frame: office.frame("settings", t(&lang, "categories").into()),
             categories: rows,
-            teams: team_choices(all_teams),
+            teams: team_choices(all_teams, None),
             form,
             problem,
         },
@@ -304,7 +305,10 @@ async fn edit_page(
         CategoryPage {
             frame: office.frame("settings", format!("{} · {}", t(&lang, "edit_category"), cat.code)),
             id: cat.id.to_string(),
-            teams: team_choices(all_teams),
+            teams: team_choices(
+                all_teams,
+                cat.default_team_id.as_ref().map(|t| t.to_string()).as_deref(),
+            ),
             form: form.unwrap_or_else(|| CategoryForm::of(&cat)),
             problem,
         },
