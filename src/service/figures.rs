@@ -54,55 +54,53 @@ pub fn of(calendar: &Calendar, basis: &str, row: &CaseRow, holds: &[Hold], s: Op
 
 /// Writes (or, for a case not resolved, removes) one case's figures.
 pub fn refresh(c: &mut Conn, settings: &Settings, calendar: &Calendar, row: &CaseRow) -> diesel::QueryResult<()> {
-    if row.resolved_at.is_none() {
-        return figures::remove(c, &row.id);
-    }
-    let holds = store::holds::for_cases(c, std::slice::from_ref(&row.id))?;
-    let s = store::surveys::for_case(c, &row.id)?;
-    let basis = settings.calendar_basis();
-    match of(
-        calendar,
-        &basis,
-        row,
-        holds.get(&row.id).map(Vec::as_slice).unwrap_or(&[]),
-        s.as_ref(),
-    ) {
-        Some(f) => figures::put(c, &f),
-        None => figures::remove(c, &row.id),
-    }
+    recount(c, settings, calendar, std::slice::from_ref(row))
 }
 
 /// Recounts the figures of these cases (a holiday changed, a catch-up).
 pub fn refresh_many(c: &mut Conn, settings: &Settings, calendar: &Calendar, ids: &[Id]) -> diesel::QueryResult<usize> {
-    let basis = settings.calendar_basis();
     let mut done = 0;
     for chunk in ids.chunks(BATCH as usize) {
         // Read and written under the cases' locks: an answer, reopening or
         // resolution of one of them meanwhile waits, then sees these figures.
         store::cases::lock(c, chunk)?;
         let rows = store::cases::find_many(c, chunk)?;
-        let holds = store::holds::for_cases(c, chunk)?;
-        let surveys: HashMap<Id, Survey> = store::surveys::for_cases(c, chunk)?
-            .into_iter()
-            .map(|s| (s.case_id.clone(), s))
-            .collect();
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            match of(
+        recount(c, settings, calendar, &rows)?;
+        done += rows.len();
+    }
+    Ok(done)
+}
+
+/// Writes the figures of the resolved ones of `rows` from their holds and
+/// surveys, and removes those of the others.
+fn recount(c: &mut Conn, settings: &Settings, calendar: &Calendar, rows: &[CaseRow]) -> diesel::QueryResult<()> {
+    let (resolved, open): (Vec<&CaseRow>, Vec<&CaseRow>) = rows.iter().partition(|r| r.resolved_at.is_some());
+    for row in open {
+        figures::remove(c, &row.id)?;
+    }
+    if resolved.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Id> = resolved.iter().map(|r| r.id.clone()).collect();
+    let holds = store::holds::for_cases(c, &ids)?;
+    let surveys: HashMap<Id, Survey> = store::surveys::for_cases(c, &ids)?
+        .into_iter()
+        .map(|s| (s.case_id.clone(), s))
+        .collect();
+    let basis = settings.calendar_basis();
+    let out: Vec<Figure> = resolved
+        .into_iter()
+        .filter_map(|row| {
+            of(
                 calendar,
                 &basis,
                 row,
                 holds.get(&row.id).map(Vec::as_slice).unwrap_or(&[]),
                 surveys.get(&row.id),
-            ) {
-                Some(f) => out.push(f),
-                None => figures::remove(c, &row.id)?,
-            }
-        }
-        figures::put_many(c, &out)?;
-        done += rows.len();
-    }
-    Ok(done)
+            )
+        })
+        .collect();
+    figures::put_many(c, &out)
 }
 
 /// Counts the figures of up to `limit` resolved cases that have none, or

@@ -53,15 +53,6 @@ pub mod survey {
     pub const ANSWERED: i32 = 2;
 }
 
-/// Writes a case's figures in place of any it had.
-pub fn put(conn: &mut Conn, f: &Figure) -> QueryResult<()> {
-    remove(conn, &f.case_id)?;
-    diesel::insert_into(case_figures::table)
-        .values(f)
-        .execute(conn)
-        .map(drop)
-}
-
 /// Writes many cases' figures in place of any they had.
 pub fn put_many(conn: &mut Conn, figures: &[Figure]) -> QueryResult<()> {
     for chunk in figures.chunks(1000) {

@@ -191,20 +191,25 @@ impl Walk {
             .await
             .unwrap();
         self.click(css).await;
+        if !self
+            .until("!window.__before_submit && document.readyState === 'complete'")
+            .await
+        {
+            panic!("no page after submitting {css} on {}", self.path().await);
+        }
+    }
+
+    /// Whether a JavaScript condition on the page holds within ten seconds
+    /// (asked again and again; a page being replaced answers nothing meanwhile).
+    async fn until(&self, condition: &str) -> bool {
+        let script = format!("return !!({condition});");
         for _ in 0..200 {
-            let loaded = self
-                .c
-                .execute(
-                    "return !window.__before_submit && document.readyState === 'complete';",
-                    vec![],
-                )
-                .await;
-            if matches!(loaded, Ok(Value::Bool(true))) {
-                return;
+            if matches!(self.c.execute(&script, vec![]).await, Ok(Value::Bool(true))) {
+                return true;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("no page after submitting {css} on {}", self.path().await);
+        false
     }
 
     /// Opens the `<details>` whose form posts to `action`, fills it with the
@@ -299,13 +304,9 @@ impl Walk {
 
 /// Waits until the page and its deferred script have loaded.
 async fn loaded(w: &Walk) {
-    for _ in 0..200 {
-        if eval(w, "return document.readyState === 'complete';").await == true {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    if !w.until("document.readyState === 'complete'").await {
+        panic!("the page did not load: {}", w.path().await);
     }
-    panic!("the page did not load: {}", w.path().await);
 }
 
 /// Presses keys where the keyboard focus is.
@@ -366,15 +367,11 @@ async fn queue_keys(w: &Walk, http: &reqwest::Client, base: &str) {
         .unwrap();
     assert_eq!(r.status(), 201);
     press(w, "r").await;
-    let mut seen = false;
-    for _ in 0..100 {
-        if w.source().await.contains("방금 들어온 민원") {
-            seen = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(seen, "the refreshed rows hold the new case");
+    assert!(
+        w.until("document.getElementById('queue-rows').textContent.includes('방금 들어온 민원')")
+            .await,
+        "the refreshed rows hold the new case"
+    );
     let after = eval(w, "return [window.__same_document === true, window.scrollY, document.querySelector('#queue-rows tr.is-focused').dataset.case];").await;
     assert_eq!(
         after,
@@ -391,13 +388,10 @@ async fn queue_keys(w: &Walk, http: &reqwest::Client, base: &str) {
         w.path().await
     );
     press(w, "p").await;
-    for _ in 0..100 {
-        if !w.path().await.contains("after=") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(!w.path().await.contains("after="), "p comes back to the first page");
+    assert!(
+        w.until("!location.search.includes('after=')").await,
+        "p comes back to the first page"
+    );
     w.find("#queue-rows tr[data-case]").await;
     loaded(w).await;
     press(w, "j").await;
@@ -624,17 +618,8 @@ async fn walk(backend: Backend) {
     )
     .await
     .unwrap();
-    for _ in 0..200 {
-        let done = eval(
-            &w,
-            "return location.pathname.endsWith('/notes') && document.readyState === 'complete';",
-        )
+    w.until("location.pathname.endsWith('/notes') && document.readyState === 'complete'")
         .await;
-        if done == true {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
     let refused = w.source().await;
     assert!(
         refused.contains("양식이 만료되었습니다"),
