@@ -26,6 +26,8 @@ pub struct Metrics {
     pub surveys_answered: IntCounterVec,
     /// Cases received, by kind and channel.
     pub cases_received: IntCounterVec,
+    /// Intakes committed together, per commit (group commit at work).
+    pub intake_batch: prometheus::Histogram,
 }
 
 fn counter(r: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
@@ -96,6 +98,17 @@ pub static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "Cases received, by kind and channel",
         &["kind", "channel"],
     );
+    let intake_batch = prometheus::Histogram::with_opts(
+        HistogramOpts::new(
+            "civicdesk_intake_batch_size",
+            "Intakes committed together in one transaction",
+        )
+        .buckets(vec![1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0]),
+    )
+    .expect("valid metric");
+    registry
+        .register(Box::new(intake_batch.clone()))
+        .expect("registered once");
     // Known series are shown from the start, at zero.
     for channel in ["email", "phone"] {
         surveys_sent.with_label_values(&[channel]);
@@ -111,6 +124,7 @@ pub static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         surveys_sent,
         surveys_answered,
         cases_received,
+        intake_batch,
     }
 });
 

@@ -16,6 +16,7 @@ use crate::bootstrap::{self, FirstStart};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::mail::{worker, Mailer};
+use crate::service::intake_writer::IntakeWriter;
 use crate::web::throttle::Limiter;
 use crate::web::wire::Rewriting;
 use crate::web::{hygiene, problem, routes, AppState};
@@ -67,9 +68,11 @@ impl Application {
         let limiter = Arc::new(Limiter::new(settings.rate_limit, settings.trusted_proxies.clone()));
         let draining = Arc::new(AtomicBool::new(false));
         let drain = Duration::from_secs(settings.drain_secs);
+        let intakes = IntakeWriter::start(db.clone(), settings.clone())?;
         let state = web::Data::new(AppState {
             db,
             settings,
+            intakes,
             limiter,
             login_guard: Default::default(),
             draining: draining.clone(),

@@ -5,7 +5,7 @@ pub mod schema;
 pub mod types;
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
@@ -95,21 +95,75 @@ pub struct Manager {
     url: DatabaseUrl,
 }
 
+/// A pooled connection with what the pool needs to know to reuse it.
+pub struct Pooled {
+    conn: Conn,
+    /// When its last work ended: one idle for long is checked before use.
+    last_used: Instant,
+    /// Found dead after failed work: the pool drops it instead of handing it out again.
+    dead: bool,
+}
+
+/// A connection idle at least this long is checked (`SELECT 1`) before use:
+/// a database restart or an idle timeout in between is found before a request
+/// fails on it. A busy pool's connections are never idle this long, so the
+/// check costs them nothing.
+const IDLE_CHECK: Duration = Duration::from_secs(1);
+
 impl r2d2::ManageConnection for Manager {
-    type Connection = Conn;
+    type Connection = Pooled;
     type Error = diesel::ConnectionError;
 
-    fn connect(&self) -> Result<Conn, Self::Error> {
-        establish(&self.url)
+    fn connect(&self) -> Result<Pooled, Self::Error> {
+        Ok(Pooled {
+            conn: establish(&self.url)?,
+            last_used: Instant::now(),
+            dead: false,
+        })
     }
 
-    fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))
+    fn is_valid(&self, pooled: &mut Pooled) -> Result<(), Self::Error> {
+        ping(&mut pooled.conn)
     }
 
-    fn has_broken(&self, _conn: &mut Conn) -> bool {
-        false
+    fn has_broken(&self, pooled: &mut Pooled) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        pooled.dead || pooled.conn.is_broken()
+    }
+}
+
+fn ping(conn: &mut Conn) -> Result<(), diesel::ConnectionError> {
+    conn.batch_execute("SELECT 1")
+        .map_err(|e| diesel::ConnectionError::BadConnection(e.to_string()))
+}
+
+/// A connection checked out of the pool; returned to it when dropped.
+pub struct Checkout(r2d2::PooledConnection<Manager>);
+
+impl std::ops::Deref for Checkout {
+    type Target = Conn;
+    fn deref(&self) -> &Conn {
+        &self.0.conn
+    }
+}
+
+impl std::ops::DerefMut for Checkout {
+    fn deref_mut(&mut self) -> &mut Conn {
+        &mut self.0.conn
+    }
+}
+
+impl Checkout {
+    /// Runs work on the connection; when it fails, checks whether the
+    /// connection itself died, so that the pool opens a new one instead of
+    /// failing the next request on it too.
+    fn run<T, E>(&mut self, f: impl FnOnce(&mut Conn) -> Result<T, E>) -> Result<T, E> {
+        let done = f(&mut self.0.conn);
+        if done.is_err() && ping(&mut self.0.conn).is_err() {
+            self.0.dead = true;
+        }
+        self.0.last_used = Instant::now();
+        done
     }
 }
 
@@ -159,6 +213,8 @@ impl Db {
             .max_size(pool_size)
             .min_idle(Some(1))
             .connection_timeout(timeout)
+            // No query before every checkout: `checkout` checks only connections idle for long.
+            .test_on_check_out(false)
             .build(Manager { url: url.clone() })
             .map_err(|e| format!("cannot open the connection pool: {e}"))?;
         Ok(Db {
@@ -174,7 +230,7 @@ impl Db {
     }
 
     /// A connection for blocking code (CLI commands, the tests' set-up).
-    pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, DbError> {
+    pub fn get(&self) -> Result<Checkout, DbError> {
         checkout(&self.pool)
     }
 
@@ -197,7 +253,7 @@ impl Db {
         tokio::task::spawn_blocking(move || {
             let _in = span.enter();
             let mut conn = checkout(&pool).map_err(E::from)?;
-            f(&mut conn)
+            conn.run(f)
         })
         .await
         .map_err(|e| E::from(DbError::Unavailable(e.to_string())))?
@@ -231,16 +287,17 @@ impl Db {
             .write_turn
             .as_ref()
             .map(|m| m.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
-        let conn: &mut Conn = &mut conn;
-        conn.transaction(|c| {
-            if let Conn::Sqlite(sqlite) = c {
-                // Take the write lock first, as BEGIN IMMEDIATE would: a
-                // transaction that reads first and then writes cannot wait for
-                // another process's writer (`civicdesk seed-demo`, an instance
-                // stopping) and fails at once with "database is locked".
-                sqlite.batch_execute("UPDATE receipt_counters SET year = year WHERE 0")?;
-            }
-            f(c)
+        conn.run(|conn| {
+            conn.transaction(|c| {
+                if let Conn::Sqlite(sqlite) = c {
+                    // Take the write lock first, as BEGIN IMMEDIATE would: a
+                    // transaction that reads first and then writes cannot wait for
+                    // another process's writer (`civicdesk seed-demo`, an instance
+                    // stopping) and fails at once with "database is locked".
+                    sqlite.batch_execute("UPDATE receipt_counters SET year = year WHERE 0")?;
+                }
+                f(c)
+            })
         })
     }
 
@@ -266,12 +323,21 @@ impl Db {
     }
 }
 
-/// A connection from the pool; a checkout that finds none idle is counted as a wait.
-fn checkout(pool: &r2d2::Pool<Manager>) -> Result<r2d2::PooledConnection<Manager>, DbError> {
+/// A connection from the pool; a checkout that finds none idle is counted as
+/// a wait. One idle for long is checked first and replaced when dead.
+fn checkout(pool: &r2d2::Pool<Manager>) -> Result<Checkout, DbError> {
     if pool.state().idle_connections == 0 {
         crate::metrics::METRICS.pool_waits.inc();
     }
-    pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
+    // Each dead connection found is dropped; the pool opens new ones in its place.
+    for _ in 0..=pool.max_size() {
+        let mut conn = pool.get().map_err(|e| DbError::Unavailable(e.to_string()))?;
+        if conn.last_used.elapsed() < IDLE_CHECK || ping(&mut conn.conn).is_ok() {
+            return Ok(Checkout(conn));
+        }
+        conn.dead = true;
+    }
+    Err(DbError::Unavailable("no live connection to the database".into()))
 }
 
 /// Runs the pending migrations of the connection's backend.

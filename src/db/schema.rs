@@ -107,6 +107,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    reference_version (id) {
+        id -> Integer,
+        database_id -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     receipt_counters (year) {
         year -> Integer,
         last_seq -> Integer,

@@ -19,7 +19,8 @@ pub struct Calendar {
     tz: Tz,
     periods: Vec<(NaiveTime, NaiveTime)>,
     weekend: [bool; 7],
-    holidays: BTreeSet<NaiveDate>,
+    /// Shared: a calendar is cloned for every request from the cached one.
+    holidays: std::sync::Arc<BTreeSet<NaiveDate>>,
 }
 
 /// An interval during which a case was on hold; `until: None` means still on hold.
@@ -40,9 +41,24 @@ impl Calendar {
     /// A calendar with its own office periods and weekend days.
     pub fn with_hours(
         tz: Tz,
-        mut periods: Vec<(NaiveTime, NaiveTime)>,
+        periods: Vec<(NaiveTime, NaiveTime)>,
         weekend_days: &[Weekday],
         holidays: impl IntoIterator<Item = NaiveDate>,
+    ) -> Self {
+        Self::sharing(
+            tz,
+            periods,
+            weekend_days,
+            std::sync::Arc::new(holidays.into_iter().collect()),
+        )
+    }
+
+    /// A calendar over a set of holidays shared with other calendars.
+    pub fn sharing(
+        tz: Tz,
+        mut periods: Vec<(NaiveTime, NaiveTime)>,
+        weekend_days: &[Weekday],
+        holidays: std::sync::Arc<BTreeSet<NaiveDate>>,
     ) -> Self {
         periods.sort();
         let mut weekend = [false; 7];
@@ -53,7 +69,7 @@ impl Calendar {
             tz,
             periods,
             weekend,
-            holidays: holidays.into_iter().collect(),
+            holidays,
         }
     }
 

@@ -328,27 +328,29 @@ pub fn enqueue(
     r: Rendered,
     not_before: DateTime<Utc>,
 ) -> diesel::QueryResult<Id> {
-    let id = Id::new();
-    store::outbox::insert(
-        c,
-        &Mail {
-            id: id.clone(),
-            kind: kind.into(),
-            case_id: case.cloned(),
-            to_addr: to.into(),
-            subject: r.subject,
-            text_body: r.text,
-            html_body: r.html,
-            status: "pending".into(),
-            attempts: 0,
-            not_before: not_before.naive_utc(),
-            lease_until: None,
-            last_error: None,
-            created_at: now().naive_utc(),
-            sent_at: None,
-        },
-    )?;
-    Ok(id)
+    let mail = outbox_mail(kind, case, to, r, not_before);
+    store::outbox::insert(c, &mail)?;
+    Ok(mail.id)
+}
+
+/// An email as the outbox keeps it, waiting from `not_before`.
+pub fn outbox_mail(kind: &str, case: Option<&Id>, to: &str, r: Rendered, not_before: DateTime<Utc>) -> Mail {
+    Mail {
+        id: Id::new(),
+        kind: kind.into(),
+        case_id: case.cloned(),
+        to_addr: to.into(),
+        subject: r.subject,
+        text_body: r.text,
+        html_body: r.html,
+        status: "pending".into(),
+        attempts: 0,
+        not_before: not_before.naive_utc(),
+        lease_until: None,
+        last_error: None,
+        created_at: now().naive_utc(),
+        sent_at: None,
+    }
 }
 
 /// Queues a notice to the citizen of `row`, if they gave an email; the id of the email.
@@ -359,20 +361,36 @@ pub fn to_citizen(
     notice: Notice,
     not_before: DateTime<Utc>,
 ) -> diesel::QueryResult<Option<Id>> {
-    let Some(email) = row.citizen_email.clone() else {
+    if row.citizen_email.is_none() {
         return Ok(None);
-    };
+    }
     let team = match &row.team_id {
         Some(id) => store::teams::find(c, id)?,
         None => None,
     };
+    let Some(mail) = citizen_mail(settings, row, team.as_ref(), &notice, not_before) else {
+        return Ok(None);
+    };
+    store::outbox::insert(c, &mail)?;
+    Ok(Some(mail.id))
+}
+
+/// A notice to the citizen of `row` as an outbox email, if they gave an address.
+pub fn citizen_mail(
+    settings: &Settings,
+    row: &CaseRow,
+    team: Option<&store::teams::Team>,
+    notice: &Notice,
+    not_before: DateTime<Utc>,
+) -> Option<Mail> {
+    let email = row.citizen_email.as_deref()?;
     let rendered = compose(
         settings,
         row,
-        team.as_ref().map(|t| (t.name.as_str(), t.email.as_deref())),
-        &notice,
+        team.map(|t| (t.name.as_str(), t.email.as_deref())),
+        notice,
     );
-    enqueue(c, notice.kind(), Some(&row.id), &email, rendered, not_before).map(Some)
+    Some(outbox_mail(notice.kind(), Some(&row.id), email, rendered, not_before))
 }
 
 /// The team's alert about a dissatisfied citizen (in Korean and English).

@@ -61,23 +61,20 @@ pub struct CaseDetail {
 }
 
 /// The case as an operator reads it, with its figures as of now.
-pub fn detail(c: &mut Conn, calendar: &Calendar, row: CaseRow) -> Result<CaseDetail, ServiceError> {
-    let category = match &row.category_id {
-        Some(id) => store::categories::find(c, id)?,
-        None => None,
-    };
-    let team = match &row.team_id {
-        Some(id) => store::teams::find(c, id)?,
-        None => None,
-    };
-    let assignee = match &row.assignee_id {
-        Some(id) => store::operators::find(c, id)?,
-        None => None,
-    };
+pub fn detail(c: &mut Conn, settings: &Settings, row: CaseRow) -> Result<CaseDetail, ServiceError> {
+    let reference = super::reference::current(c)?;
+    let calendar = settings.calendar_of(&reference);
+    let category = row.category_id.as_ref().and_then(|id| reference.category(id)).cloned();
+    let team = row.team_id.as_ref().and_then(|id| reference.teams.get(id)).cloned();
+    let assignee = row
+        .assignee_id
+        .as_ref()
+        .and_then(|id| reference.operators.get(id))
+        .cloned();
     let holds = store::holds::for_cases(c, std::slice::from_ref(&row.id))?
         .remove(&row.id)
         .unwrap_or_default();
-    let figures = Figures::of(calendar, &row, &holds, now());
+    let figures = Figures::of(&calendar, &row, &holds, now());
     Ok(CaseDetail {
         row,
         category,
@@ -90,8 +87,7 @@ pub fn detail(c: &mut Conn, calendar: &Calendar, row: CaseRow) -> Result<CaseDet
 /// One case for an operator covering it; a happy-call operator does not learn who worked it.
 pub fn show(c: &mut Conn, settings: &Settings, op: &Operator, id: &Id) -> Result<CaseDetail, ServiceError> {
     let (row, seen) = seen_case(c, op, id)?;
-    let calendar = settings.calendar(c)?;
-    let mut detail = detail(c, &calendar, row)?;
+    let mut detail = detail(c, settings, row)?;
     if seen == Sight::Public {
         detail.assignee = None;
     }

@@ -1,16 +1,20 @@
 //! Intake: a grievance or proposal received from a citizen (public) or an
 //! operator, routed to its team with its due date, acknowledged by email.
 
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::caller::Operator;
 use super::catalog::questions;
+use super::reference::{self, Reference};
 use super::ServiceError;
 use crate::config::Settings;
 use crate::credentials::{new_token, token_hash};
-use crate::db::types::{now, Id};
+use crate::db::types::{now, utc, Id};
 use crate::db::{is_unique_violation, Conn};
 use crate::domain::attributes::check_answers;
 use crate::domain::calendar::Calendar;
@@ -18,7 +22,7 @@ use crate::domain::case::{Channel, Kind, Status};
 use crate::domain::deadline::{Deadline, DeadlineUnit, PROGRESS_NOTICE_DAYS};
 use crate::domain::intake::{self, Intake, IntakeInput};
 use crate::domain::links;
-use crate::domain::routing::{self, CaseFacts, CategoryKeywords, Rule};
+use crate::domain::routing::{self, CaseFacts, CategoryKeywords};
 use crate::mail::notices::{self, Notice};
 use crate::store::{self, cases::CaseRow, categories::Category, events::Event};
 
@@ -72,6 +76,7 @@ pub struct ReceiptTeam {
 }
 
 /// A client's idempotency key with what it is bound to.
+#[derive(Debug, Clone)]
 struct Idempotency {
     scope: String,
     key: String,
@@ -120,16 +125,22 @@ pub fn replay(
     idem.replay(saved)
 }
 
-/// Receives a case, in one transaction: the case, its first two events, the
-/// receipt email and the idempotency record. With a key already used, the
-/// first answer again (or invalid, when the key came with another request).
-pub fn receive(
-    c: &mut Conn,
+/// An intake that passed every check needing no database, ready to be received.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    intake: Intake,
+    operator: Option<Operator>,
+    idem: Option<Idempotency>,
+    at: DateTime<Utc>,
+}
+
+/// Checks an intake's fields and who may set them (no database needed).
+pub fn check(
     settings: &Settings,
     input: &IntakeInput,
     operator: Option<&Operator>,
     idempotency_key: Option<&str>,
-) -> Result<Receipt, ServiceError> {
+) -> Result<Checked, ServiceError> {
     let at = now();
     let intake = intake::validate(input, at, settings.backdate_days).map_err(ServiceError::Invalid)?;
     if operator.is_none() {
@@ -144,16 +155,204 @@ pub fn receive(
             }
         }
     }
-    let idem = idempotency_key.map(|key| Idempotency::of(key, input, operator));
-    if let Some(key) = &idem {
-        if let Some(saved) = store::idempotency::find(c, &key.scope, &key.key)? {
-            return key.replay(saved);
+    Ok(Checked {
+        intake,
+        operator: operator.cloned(),
+        idem: idempotency_key.map(|key| Idempotency::of(key, input, operator)),
+        at,
+    })
+}
+
+/// Receives a case in the caller's transaction: the case, its first two
+/// events, the receipt email and the idempotency record. With a key already
+/// used, the first answer again (or invalid, when the key came with another request).
+pub fn receive(
+    c: &mut Conn,
+    settings: &Settings,
+    input: &IntakeInput,
+    operator: Option<&Operator>,
+    idempotency_key: Option<&str>,
+) -> Result<Receipt, ServiceError> {
+    let checked = check(settings, input, operator, idempotency_key)?;
+    receive_many(c, settings, std::slice::from_ref(&checked))?
+        .pop()
+        .unwrap_or_else(|| Err(ServiceError::Conflict("the intake was not received; retry".into())))
+}
+
+/// Receives checked intakes together in the caller's transaction, with a
+/// handful of statements for all of them: each gets its receipt, or why it
+/// was refused (refused ones write nothing). A database error fails them
+/// all, and the caller's transaction must roll back.
+pub fn receive_many(
+    c: &mut Conn,
+    settings: &Settings,
+    batch: &[Checked],
+) -> Result<Vec<Result<Receipt, ServiceError>>, ServiceError> {
+    let reference = reference::current(c)?;
+    let calendar = settings.calendar_of(&reference);
+    let mut answers: Vec<Option<Result<Receipt, ServiceError>>> = Vec::with_capacity(batch.len());
+    let mut ready: Vec<(usize, Prepared)> = Vec::with_capacity(batch.len());
+    for (i, checked) in batch.iter().enumerate() {
+        if let Some(key) = &checked.idem {
+            if let Some(saved) = store::idempotency::find(c, &key.scope, &key.key)? {
+                answers.push(Some(key.replay(saved)));
+                continue;
+            }
+        }
+        match prepare(settings, &reference, &calendar, checked) {
+            Ok(p) => {
+                answers.push(None);
+                ready.push((i, p));
+            }
+            Err(e) => answers.push(Some(Err(e))),
         }
     }
-    let intake = &intake;
+    if ready.is_empty() {
+        return Ok(answers.into_iter().flatten().collect());
+    }
 
-    let category = resolve_category(c, intake)?;
-    let answers = match &category {
+    // A public intake may name anyone's address: one address gets at most so
+    // many receipts a day from them, so nobody can flood an inbox through us.
+    let public_addresses: Vec<String> = ready
+        .iter()
+        .filter(|(_, p)| p.public)
+        .filter_map(|(_, p)| p.row.citizen_email.as_ref().map(|e| e.to_lowercase()))
+        .collect();
+    let since = (ready[0].1.at - chrono::Duration::days(1)).naive_utc();
+    let mut sent = store::outbox::count_to_many(c, &public_addresses, "receipt", since)?;
+
+    // Receipt numbers in arrival order, one reservation per year in the batch.
+    let mut years: Vec<i32> = ready.iter().map(|(_, p)| p.year).collect();
+    years.sort_unstable();
+    years.dedup();
+    let mut next_seq = HashMap::new();
+    for year in years {
+        let n = ready.iter().filter(|(_, p)| p.year == year).count() as i32;
+        next_seq.insert(year, store::cases::reserve_receipt_numbers(c, year, n)?);
+    }
+
+    let mut rows = Vec::with_capacity(ready.len());
+    let mut events = Vec::with_capacity(ready.len() * 2);
+    let mut mails = Vec::with_capacity(ready.len());
+    let mut saved_keys = Vec::new();
+    for (i, mut p) in ready {
+        let seq = next_seq.get_mut(&p.year).expect("a reservation for every year");
+        p.row.receipt_no = store::cases::receipt_no(p.year, *seq);
+        *seq += 1;
+        let at = p.at.naive_utc();
+        events.append(&mut p.events);
+        let flooded = match (&p.row.citizen_email, p.public) {
+            (Some(email), true) => {
+                let count = sent.entry(email.to_lowercase()).or_insert(0);
+                *count += 1;
+                *count > i64::from(settings.receipts_per_address)
+            }
+            _ => false,
+        };
+        if flooded {
+            let note = format!(
+                "no receipt email was sent: this address already had {} receipts from public intakes in the last 24 hours",
+                settings.receipts_per_address
+            );
+            events.push(Event::by_system(&p.row.id, at, "note", false, json!({"body": note})));
+        } else {
+            let team = p.row.team_id.as_ref().and_then(|id| reference.teams.get(id));
+            let notice = Notice::Receipt {
+                token: p.access_token.clone(),
+            };
+            mails.extend(notices::citizen_mail(settings, &p.row, team, &notice, p.at));
+        }
+        let receipt = p.receipt(settings);
+        if let Some(key) = &batch[i].idem {
+            saved_keys.push(store::idempotency::Saved {
+                scope: key.scope.clone(),
+                idem_key: key.key.clone(),
+                request_hash: key.request_hash.clone(),
+                response_status: 201,
+                response_body: serde_json::to_string(&receipt).unwrap_or_default(),
+                created_at: at,
+            });
+        }
+        crate::metrics::METRICS
+            .cases_received
+            .with_label_values(&[&p.row.kind, &p.row.channel])
+            .inc();
+        answers[i] = Some(Ok(receipt));
+        rows.push(p.row);
+    }
+    store::cases::insert_many(c, &rows)?;
+    store::events::append_many(c, &events)?;
+    store::outbox::insert_many(c, &mails)?;
+    // A duplicate key means a concurrent twin committed first: the caller rolls
+    // back and the request answers what the twin stored.
+    store::idempotency::insert_many(c, &saved_keys).map_err(|e| {
+        if is_unique_violation(&e) {
+            ServiceError::Conflict("idempotency key raced".into())
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(answers.into_iter().flatten().collect())
+}
+
+/// An intake routed and dated against the reference data: all but its receipt number.
+struct Prepared {
+    row: CaseRow,
+    year: i32,
+    at: DateTime<Utc>,
+    public: bool,
+    access_token: String,
+    events: Vec<Event>,
+    category: Option<Category>,
+    team_name: Option<String>,
+    deadline: Deadline,
+}
+
+impl Prepared {
+    fn receipt(&self, settings: &Settings) -> Receipt {
+        let row = &self.row;
+        let received_at = utc(row.received_at);
+        Receipt {
+            id: row.id.to_string(),
+            receipt_no: row.receipt_no.clone(),
+            access_token: self.access_token.clone(),
+            status: row.status.clone(),
+            kind: row.kind.clone(),
+            category: self.category.as_ref().map(|c| ReceiptCategory {
+                code: c.code.clone(),
+                name: c.name.clone(),
+                name_en: c.name_en.clone(),
+            }),
+            team: row
+                .team_id
+                .as_ref()
+                .zip(self.team_name.as_ref())
+                .map(|(id, name)| ReceiptTeam {
+                    id: id.to_string(),
+                    name: name.clone(),
+                }),
+            channel: row.channel.clone(),
+            received_at: settings.format_time(received_at),
+            due_at: settings.format_time(utc(row.due_at)),
+            deadline: self.deadline,
+            tracking_url: links::tracking_url(&settings.public_url, &row.receipt_no, &self.access_token, &row.locale),
+        }
+    }
+}
+
+/// Classifies, routes and dates one intake; refuses what the reference data does not allow.
+fn prepare(
+    settings: &Settings,
+    reference: &Reference,
+    calendar: &Calendar,
+    checked: &Checked,
+) -> Result<Prepared, ServiceError> {
+    let Checked {
+        intake, operator, at, ..
+    } = checked;
+    let at = *at;
+    let category = resolve_category(reference, intake)?;
+    let answers = match category {
         Some(cat) => check_answers(&questions(cat), &intake.attributes).map_err(ServiceError::Invalid)?,
         None if !intake.attributes.is_empty() => {
             return Err(ServiceError::field(
@@ -165,63 +364,42 @@ pub fn receive(
     };
     let facts = CaseFacts {
         kind: intake.kind,
-        category: category.as_ref().map(|c| c.code.as_str()),
+        category: category.map(|c| c.code.as_str()),
         title: &intake.title,
         description: &intake.description,
     };
-    let rules: Vec<Rule> = store::rules::runnable(c)?
-        .into_iter()
-        .map(|r| Rule {
-            id: r.id.to_string(),
-            position: r.position,
-            kind: r.kind.as_deref().and_then(Kind::parse),
-            category: r.category_code,
-            keywords: store::keywords_from_text(&r.keywords),
-            team_id: r.team_id.to_string(),
-        })
-        .collect();
-    let default_team = match category.as_ref().and_then(|c| c.default_team_id.as_ref()) {
-        Some(id) => store::teams::find(c, id)?
-            .filter(|t| t.active)
-            .map(|t| t.id.to_string()),
-        None => None,
-    };
-    let triage = store::teams::triage(c)?.map(|t| t.id.to_string());
-    let decision = routing::route(&facts, &rules, default_team.as_deref(), triage.as_deref());
-    let team = match &decision.team_id {
-        Some(id) => Id::parse(id)
-            .map(|id| store::teams::find(c, &id))
-            .transpose()?
-            .flatten(),
-        None => None,
-    };
+    let default_team = category
+        .and_then(|c| c.default_team_id.as_ref())
+        .and_then(|id| reference.teams.get(id))
+        .filter(|t| t.active)
+        .map(|t| t.id.to_string());
+    let triage = reference.triage().map(|t| t.id.to_string());
+    let decision = routing::route(&facts, &reference.rules, default_team.as_deref(), triage.as_deref());
+    let team = decision
+        .team_id
+        .as_deref()
+        .and_then(Id::parse)
+        .and_then(|id| reference.teams.get(&id));
 
     let deadline = category
-        .as_ref()
         .and_then(|c| {
             DeadlineUnit::parse(&c.deadline_unit).and_then(|u| Deadline::new(c.deadline_amount as u32, u).ok())
         })
         .unwrap_or_else(|| Deadline::default_for(intake.kind));
-    let calendar: Calendar = settings.calendar(c)?;
     let received_at = intake.received_at.unwrap_or(at);
     let due_at = calendar.due_at(received_at, deadline);
     let year = chrono::Datelike::year(&calendar.local_date(received_at));
-    let receipt_no = store::cases::next_receipt_no(c, year)?;
     let access_token = new_token("");
     let channel = intake
         .channel
         .unwrap_or(if operator.is_some() { Channel::Api } else { Channel::Web });
-    crate::metrics::METRICS
-        .cases_received
-        .with_label_values(&[intake.kind.as_str(), channel.as_str()])
-        .inc();
 
     let id = Id::new();
     let row = CaseRow {
         id: id.clone(),
-        receipt_no: receipt_no.clone(),
+        receipt_no: String::new(),
         kind: intake.kind.as_str().into(),
-        category_id: category.as_ref().map(|c| c.id.clone()),
+        category_id: category.map(|c| c.id.clone()),
         title: intake.title.clone(),
         description: intake.description.clone(),
         citizen_name: intake.citizen.name.clone(),
@@ -234,7 +412,7 @@ pub fn receive(
         channel: channel.as_str().into(),
         status: Status::Received.as_str().into(),
         outcome: None,
-        team_id: team.as_ref().map(|t| t.id.clone()),
+        team_id: team.map(|t| t.id.clone()),
         assignee_id: None,
         access_token_hash: token_hash(&access_token),
         deadline_amount: deadline.amount as i32,
@@ -257,114 +435,52 @@ pub fn receive(
         attributes: (!answers.is_empty()).then(|| serde_json::to_string(&answers).unwrap_or_default()),
         media_url: intake.media_url.clone(),
     };
-    store::cases::insert(c, &row)?;
 
     let (actor_kind, actor_id) = match operator {
         Some(o) => ("operator", Some(o.id.clone())),
         None => ("citizen", None),
     };
-    store::events::append(
-        c,
-        &Event::new(
-            &id,
-            at.naive_utc(),
-            actor_kind,
-            actor_id,
-            "received",
-            true,
-            json!({
-                "channel": channel.as_str(),
-                "kind": intake.kind.as_str(),
-                "category": category.as_ref().map(|c| c.code.clone()),
-                "classified": intake.category.is_none() && category.is_some(),
-                "received_at": settings.format_time(received_at),
-                "due_at": settings.format_time(due_at),
-            }),
-        ),
-    )?;
+    let received = Event::new(
+        &id,
+        at.naive_utc(),
+        actor_kind,
+        actor_id,
+        "received",
+        true,
+        json!({
+            "channel": channel.as_str(),
+            "kind": intake.kind.as_str(),
+            "category": category.map(|c| c.code.clone()),
+            "classified": intake.category.is_none() && category.is_some(),
+            "received_at": settings.format_time(received_at),
+            "due_at": settings.format_time(due_at),
+        }),
+    );
     let mut routed = serde_json::to_value(&decision.by).unwrap_or(Value::Null);
-    routed["team_id"] = json!(team.as_ref().map(|t| t.id.to_string()));
-    routed["team"] = json!(team.as_ref().map(|t| t.name.clone()));
-    store::events::append(c, &Event::by_system(&id, at.naive_utc(), "routed", true, routed))?;
+    routed["team_id"] = json!(team.map(|t| t.id.to_string()));
+    routed["team"] = json!(team.map(|t| t.name.clone()));
+    let routed = Event::by_system(&id, at.naive_utc(), "routed", true, routed);
 
-    // A public intake may name anyone's address: one address gets at most so
-    // many receipts a day from them, so nobody can flood an inbox through us.
-    let flooded = match (&row.citizen_email, operator) {
-        (Some(email), None) => {
-            let since = (at - chrono::Duration::days(1)).naive_utc();
-            store::outbox::count_to(c, email, "receipt", since)? >= i64::from(settings.receipts_per_address)
-        }
-        _ => false,
-    };
-    if flooded {
-        let note = format!(
-            "no receipt email was sent: this address already had {} receipts from public intakes in the last 24 hours",
-            settings.receipts_per_address
-        );
-        store::events::append(
-            c,
-            &Event::by_system(&id, at.naive_utc(), "note", false, json!({"body": note})),
-        )?;
-    } else {
-        notices::to_citizen(
-            c,
-            settings,
-            &row,
-            Notice::Receipt {
-                token: access_token.clone(),
-            },
-            at,
-        )?;
-    }
-
-    let receipt = Receipt {
-        id: id.to_string(),
-        receipt_no: receipt_no.clone(),
-        access_token: access_token.clone(),
-        status: Status::Received.as_str().into(),
-        kind: intake.kind.as_str().into(),
-        category: category.as_ref().map(|c| ReceiptCategory {
-            code: c.code.clone(),
-            name: c.name.clone(),
-            name_en: c.name_en.clone(),
-        }),
-        team: team.as_ref().map(|t| ReceiptTeam {
-            id: t.id.to_string(),
-            name: t.name.clone(),
-        }),
-        channel: channel.as_str().into(),
-        received_at: settings.format_time(received_at),
-        due_at: settings.format_time(due_at),
+    Ok(Prepared {
+        row,
+        year,
+        at,
+        public: operator.is_none(),
+        access_token,
+        events: vec![received, routed],
+        category: category.cloned(),
+        team_name: team.map(|t| t.name.clone()),
         deadline,
-        tracking_url: links::tracking_url(&settings.public_url, &receipt_no, &access_token, intake.locale.as_str()),
-    };
-    if let Some(key) = idem {
-        let saved = store::idempotency::Saved {
-            scope: key.scope.clone(),
-            idem_key: key.key.clone(),
-            request_hash: key.request_hash.clone(),
-            response_status: 201,
-            response_body: serde_json::to_string(&receipt).unwrap_or_default(),
-            created_at: at.naive_utc(),
-        };
-        // A duplicate here means a concurrent twin committed first: roll back, replay theirs.
-        store::idempotency::insert(c, &saved).map_err(|e| {
-            if is_unique_violation(&e) {
-                ServiceError::Conflict("idempotency key raced".into())
-            } else {
-                e.into()
-            }
-        })?;
-    }
-    Ok(receipt)
+    })
 }
 
 /// The category named by the intake (active, of the same kind), or the one
 /// its words suggest when none is named.
-fn resolve_category(c: &mut Conn, intake: &Intake) -> Result<Option<Category>, ServiceError> {
+fn resolve_category<'r>(reference: &'r Reference, intake: &Intake) -> Result<Option<&'r Category>, ServiceError> {
     match &intake.category {
         Some(code) => {
-            let cat = store::categories::find_by_code(c, code)?
+            let cat = reference
+                .category_by_code(code)
                 .filter(|cat| cat.active)
                 .ok_or_else(|| ServiceError::field("category", format!("no active category with code \"{code}\"")))?;
             if cat.kind != intake.kind.as_str() {
@@ -380,7 +496,7 @@ fn resolve_category(c: &mut Conn, intake: &Intake) -> Result<Option<Category>, S
             Ok(Some(cat))
         }
         None => {
-            let active = store::categories::active(c)?;
+            let active: Vec<&Category> = reference.categories.iter().filter(|c| c.active).collect();
             let candidates: Vec<CategoryKeywords> = active
                 .iter()
                 .filter_map(|cat| {

@@ -9,9 +9,11 @@ pub mod due_dates;
 pub mod figures;
 pub mod holidays;
 pub mod intake;
+pub mod intake_writer;
 pub mod outbox;
 pub mod published;
 pub mod queue;
+pub mod reference;
 pub mod scorecards;
 pub mod sessions;
 pub mod settings;
@@ -24,7 +26,6 @@ use crate::config::Settings;
 use crate::db::Conn;
 use crate::domain::calendar::Calendar;
 use crate::domain::validation::FieldError;
-use crate::store;
 
 /// What a use case answers instead of success.
 #[derive(Debug, thiserror::Error)]
@@ -79,13 +80,17 @@ impl ServiceError {
 impl Settings {
     /// The business calendar with the holidays currently active in the database.
     pub fn calendar(&self, conn: &mut Conn) -> diesel::QueryResult<Calendar> {
-        let holidays = store::holidays::active_dates(conn)?;
-        Ok(Calendar::with_hours(
+        Ok(self.calendar_of(&*reference::current(conn)?))
+    }
+
+    /// The business calendar with a version of the reference data's holidays.
+    pub fn calendar_of(&self, reference: &reference::Reference) -> Calendar {
+        Calendar::sharing(
             self.timezone,
             self.office_hours.clone(),
             &self.weekend,
-            holidays,
-        ))
+            reference.holidays.clone(),
+        )
     }
 
     /// The first instant of a local date in the calendar's zone, as stored (UTC),

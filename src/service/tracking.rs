@@ -83,10 +83,9 @@ pub struct PublicCase {
 }
 
 fn public_case(c: &mut Conn, settings: &Settings, row: CaseRow) -> Result<PublicCase, ServiceError> {
-    let calendar = settings.calendar(c)?;
     let timeline = store::events::for_case(c, &row.id, true)?;
     // The operator's reading of the case, of which the citizen gets the public part.
-    let d = super::cases::detail(c, &calendar, row)?;
+    let d = super::cases::detail(c, settings, row)?;
     Ok(PublicCase {
         row: d.row,
         category: d.category,

@@ -42,6 +42,14 @@ pub fn insert(conn: &mut Conn, saved: &Saved) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Stores many answers at once.
+pub fn insert_many(conn: &mut Conn, saved: &[Saved]) -> QueryResult<()> {
+    for chunk in saved.chunks(500) {
+        crate::on_backend!(conn, c => diesel::insert_into(idempotency_keys::table).values(chunk).execute(c))?;
+    }
+    Ok(())
+}
+
 /// Forgets keys older than `before`.
 pub fn purge(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(idempotency_keys::table.filter(idempotency_keys::created_at.lt(before))).execute(conn)

@@ -10,6 +10,7 @@ pub mod holidays;
 pub mod idempotency;
 pub mod operators;
 pub mod outbox;
+pub mod reference;
 pub mod rules;
 pub mod sessions;
 pub mod stats;

@@ -52,6 +52,31 @@ pub fn count_to(conn: &mut Conn, addr: &str, kind: &str, since: NaiveDateTime) -
         .get_result(conn)
 }
 
+/// How many emails of a kind each of these addresses (lower-cased) got since
+/// `since`; addresses with none are left out. One row per email is read:
+/// the flood limit keeps that small.
+pub fn count_to_many(
+    conn: &mut Conn,
+    addrs: &[String],
+    kind: &str,
+    since: NaiveDateTime,
+) -> QueryResult<std::collections::HashMap<String, i64>> {
+    let mut counts = std::collections::HashMap::new();
+    if addrs.is_empty() {
+        return Ok(counts);
+    }
+    let found: Vec<String> = outbox::table
+        .filter(lower(outbox::to_addr).eq_any(addrs))
+        .filter(outbox::created_at.ge(since))
+        .filter(outbox::kind.eq(kind))
+        .select(lower(outbox::to_addr))
+        .load(conn)?;
+    for addr in found {
+        *counts.entry(addr).or_insert(0) += 1;
+    }
+    Ok(counts)
+}
+
 /// Emails waiting to be sent, emails failed for good, and when the oldest waiting one was written.
 pub fn backlog(conn: &mut Conn) -> QueryResult<(i64, i64, Option<NaiveDateTime>)> {
     let pending: i64 = outbox::table
@@ -72,6 +97,14 @@ pub fn backlog(conn: &mut Conn) -> QueryResult<(i64, i64, Option<NaiveDateTime>)
 /// Adds an email.
 pub fn insert(conn: &mut Conn, m: &Mail) -> QueryResult<()> {
     diesel::insert_into(outbox::table).values(m).execute(conn).map(drop)
+}
+
+/// Adds many emails in as few statements as each backend's parameter limit allows.
+pub fn insert_many(conn: &mut Conn, mails: &[Mail]) -> QueryResult<()> {
+    for chunk in mails.chunks(500) {
+        crate::on_backend!(conn, c => diesel::insert_into(outbox::table).values(chunk).execute(c))?;
+    }
+    Ok(())
 }
 
 /// Pending emails due at `now` and not leased by another worker, oldest first.

@@ -10,9 +10,9 @@ use super::problem::ApiError;
 use super::AppState;
 use crate::credentials::token_hash;
 use crate::db::types::now;
-use crate::service::caller::{self, Operator};
+use crate::service::caller::Operator;
 use crate::service::settings::tokens;
-use crate::store;
+use crate::service::{reference, ServiceError};
 
 /// The bearer token of a request: `None` without an Authorization header,
 /// an error when the header is there but not a bearer token.
@@ -36,21 +36,27 @@ pub async fn authenticate(state: web::Data<AppState>, token: String) -> Result<O
     let hash = token_hash(&token);
     let found = state
         .db
-        .read(move |c| match store::tokens::operator_by_hash(c, &hash)? {
-            Some((op, token)) => caller::load(c, op).map(|op| Some((op, token))),
-            None => Ok::<_, crate::service::ServiceError>(None),
-        })
+        .read(move |c| Ok::<_, ServiceError>(reference::current(c)?.token(c, &hash)?))
         .await?;
-    let (op, token) = found.ok_or_else(|| ApiError::Unauthorized("the bearer token is unknown or revoked".into()))?;
+    let holder = found.ok_or_else(|| ApiError::Unauthorized("the bearer token is unknown or revoked".into()))?;
     let at = now().naive_utc();
-    if tokens::use_is_stale(token.last_used_at, at) {
+    let stale = {
+        let mut last = holder.last_used_at.lock().unwrap_or_else(|p| p.into_inner());
+        let stale = tokens::use_is_stale(*last, at);
+        if stale {
+            *last = Some(at);
+        }
+        stale
+    };
+    if stale {
         // The last use is a hint for admins: a request is not refused because it could not be written.
-        let recorded = state.db.write(move |c| tokens::record_use(c, &token.id, at)).await;
+        let id = holder.token_id.clone();
+        let recorded = state.db.write(move |c| tokens::record_use(c, &id, at)).await;
         if let Err(e) = recorded {
             tracing::warn!(error = %e, "could not record a token's use");
         }
     }
-    Ok(op)
+    Ok(holder.operator.clone())
 }
 
 fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {

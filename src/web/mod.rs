@@ -28,6 +28,8 @@ pub struct AppState {
     pub db: Db,
     /// The validated settings.
     pub settings: Arc<Settings>,
+    /// Where intakes wait to be committed together.
+    pub intakes: crate::service::intake_writer::IntakeWriter,
     /// The public endpoints' limit per client address.
     pub limiter: Arc<throttle::Limiter>,
     /// Failed back-office sign-ins, per address and account.

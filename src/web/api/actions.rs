@@ -51,8 +51,7 @@ where
         .db
         .write(move |c| {
             let row = action(c, &settings, &op, &id)?;
-            let calendar = settings.calendar(c)?;
-            cases::detail(c, &calendar, row)
+            cases::detail(c, &settings, row)
         })
         .await?;
     Ok(HttpResponse::Ok().json(CaseView::of(&state.settings, &detail)))

@@ -45,12 +45,8 @@ pub async fn create(
     let input = body.into_inner();
     let key = idempotency_key(&req)?;
     let operator = caller.0;
-    let settings = state.settings.clone();
-    let (input2, operator2, key2) = (input.clone(), operator.clone(), key.clone());
-    let result = state
-        .db
-        .write(move |c| intake::receive(c, &settings, &input2, operator2.as_ref(), key2.as_deref()))
-        .await;
+    let checked = intake::check(&state.settings, &input, operator.as_ref(), key.as_deref())?;
+    let result = state.intakes.receive(checked).await;
     let receipt = match (result, key) {
         // Two requests with one key raced; the loser answers what the winner stored.
         (Err(ServiceError::Conflict(_)), Some(key)) => {
