@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Issue 14's goals: civicdesk's rates as a share of what PostgreSQL itself
+# does on the same machine, measured in one run, one after the other, with
+# 16 connections each. A round:
+#   1. a throwaway PostgreSQL cluster (fsync on, defaults otherwise), and its
+#      ceilings with pgbench: single-row INSERT per transaction, SELECT by key;
+#   2. civicdesk (release build) with wrk: intake on PostgreSQL (a fresh
+#      database on the same cluster), GET a case on PostgreSQL (over the cases
+#      that intake filed), intake on SQLite;
+#   3. a table of ratios and goals, PASS or MISS each.
+# Any non-2xx response or socket error fails its measure. Exits 1 when any
+# goal of any round is missed.
+#
+#   bench/ceiling.sh [seconds per measure] [rounds]   # default 15, 2
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-15}
+rounds=${2:-2}
+[ -z "${BENCH_PG_URL:-}" ] || { echo "ceiling.sh measures its own cluster: unset BENCH_PG_URL"; exit 2; }
+for tool in psql curl awk; do
+  command -v "$tool" >/dev/null || { echo "needs $tool"; exit 2; }
+done
+source bench/lib.sh
+[ -x "$PG_BIN/pgbench" ] || { echo "needs pgbench (the PostgreSQL server package)"; exit 2; }
+# lib.sh's cleanup runs on exit; a signal must exit for it to run.
+trap 'exit 130' INT TERM
+
+# ceiling PGBENCH-ARGS... — runs pgbench with 16 clients over TCP, as
+# civicdesk connects, and prints its transactions per second.
+ceiling() {
+  local out
+  out=$("$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared \
+    -c16 -j2 -T "$secs" "$@" 2>&1) || { echo "$out" >&2; exit 1; }
+  grep -q '^number of failed transactions: 0 ' <<<"$out" || { echo "$out" >&2; exit 1; }
+  awk '/^tps = / { printf "%d", $3 }' <<<"$out"
+}
+
+# load NAME LUA URL — runs wrk with 16 connections; sets RATE (requests/s),
+# P99 (ms) and ERRORS (non-2xx responses and socket errors). The output is
+# kept in the work directory.
+load() {
+  local out=$work/$1.txt
+  wrk -t2 -c16 -d"${secs}s" --latency -s "$2" "$3" >"$out"
+  RATE=$(awk '/^Requests\/sec/ { printf "%d", $2 }' "$out")
+  P99=$(awk '$1 == "99%" {
+    v = $2; unit = $2; sub(/[a-z]+$/, "", v); sub(/^[0-9.]+/, "", unit)
+    printf "%.1f", v * (unit == "us" ? 0.001 : unit == "s" ? 1000 : unit == "m" ? 60000 : 1) }' "$out")
+  ERRORS=$(awk '/^  Non-2xx/ { n += $NF } /^  Socket errors/ { n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out")
+  echo "   $1: $RATE/s, p99 $P99 ms, $ERRORS errors"
+}
+
+# row MEASURE CEILING-NAME CEILING MIN-RATIO [MAX-P99-MS] — one line of the
+# table for the last load; a missed goal is remembered for the exit status.
+row() {
+  local ratio goal="≥ $4" verdict=PASS
+  ratio=$(awk -v r="$RATE" -v c="$3" 'BEGIN { printf "%.2f", r / c }')
+  awk -v r="$RATE" -v c="$3" -v g="$4" 'BEGIN { exit !(r >= g * c) }' || verdict=MISS
+  if [ -n "${5:-}" ]; then
+    goal="$goal, p99 < $5 ms"
+    awk -v p="$P99" -v g="$5" 'BEGIN { exit !(p < g) }' || verdict=MISS
+  fi
+  [ "$ERRORS" -eq 0 ] || verdict="MISS ($ERRORS errors)"
+  [ "$verdict" = PASS ] || missed=1
+  # printf pads bytes: the goal's "≥" takes three, shows as one.
+  printf '| %-24s | %9s | %9s | %-18s | %5s | %-23s | %s |\n' \
+    "$1" "$(thousands "$RATE")/s" "$P99 ms" "$(thousands "$3") $2/s" "$ratio" "$goal" "$verdict"
+}
+
+# thousands N — N with a comma between each group of three digits.
+thousands() { sed ':a; s/\B[0-9]\{3\}\>/,&/; ta' <<<"$1"; }
+
+export TOKEN IDS
+missed=0
+for round in $(seq "$rounds"); do
+  echo "== round $round of $rounds: ${secs}s a measure, 16 connections"
+  start_cluster "$work/round$round"
+
+  pg_sql postgres "create database ceiling" >/dev/null
+  pg_sql ceiling "create table ceiling_insert (id bigserial primary key, kind text not null,
+    title text not null, email text, received_at timestamptz not null default now())"
+  insert_ceiling=$(ceiling -f bench/ceiling_insert.sql ceiling)
+  echo "   pgbench INSERT: $insert_ceiling/s"
+  # Scale 1 is 100,000 accounts: cached, as the cases civicdesk reads are.
+  "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -i -q -s 1 ceiling >/dev/null 2>&1
+  select_ceiling=$(ceiling -S ceiling)
+  echo "   pgbench SELECT: $select_ceiling/s"
+
+  start_server postgres civicdesk
+  load "round$round-intake-postgres" bench/intake.lua "$BASE/api/v1/cases"
+  intake_pg=("$RATE" "$P99" "$ERRORS")
+  # The reads go over at least 2,000 cases, filed first if intake fell short.
+  while [ "$(pg_sql civicdesk 'select count(*) from cases')" -lt 2000 ]; do
+    wrk -t2 -c16 -d5s -s bench/intake.lua "$BASE/api/v1/cases" >/dev/null
+  done
+  IDS=$work/ids
+  pg_sql civicdesk 'select id from cases order by random() limit 5000' >"$IDS"
+  load "round$round-get-postgres" bench/case.lua "$BASE/api/v1/cases"
+  get_pg=("$RATE" "$P99" "$ERRORS")
+  stop_server
+  # SQLite gets the machine to itself, as the ceilings had.
+  stop_cluster
+
+  start_server sqlite "round$round"
+  load "round$round-intake-sqlite" bench/intake.lua "$BASE/api/v1/cases"
+  intake_sqlite=("$RATE" "$P99" "$ERRORS")
+  stop_server
+
+  echo
+  echo "| measure                  | civicdesk |       p99 | ceiling (same run) | ratio | goal                  |      |"
+  echo "|--------------------------|----------:|----------:|--------------------|------:|-----------------------|------|"
+  RATE=${intake_pg[0]} P99=${intake_pg[1]} ERRORS=${intake_pg[2]}
+  row "intake on PostgreSQL" INSERT "$insert_ceiling" 0.5 50
+  RATE=${get_pg[0]} P99=${get_pg[1]} ERRORS=${get_pg[2]}
+  row "GET a case on PostgreSQL" SELECT "$select_ceiling" 0.3 50
+  RATE=${intake_sqlite[0]} P99=${intake_sqlite[1]} ERRORS=${intake_sqlite[2]}
+  row "intake on SQLite" INSERT "$insert_ceiling" 0.35
+  echo
+done
+[ "$missed" -eq 0 ] || { echo "some goals missed"; exit 1; }
+echo "every goal met, $rounds rounds in a row"
