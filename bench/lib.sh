@@ -66,8 +66,10 @@ start_server() {
   local port=$((30000 + RANDOM % 10000))
   TOKEN="cd_bench_admin_token_$RANDOM$RANDOM"
   # The benches measure the work, not the public rate limit; no drain period
-  # on SIGTERM, so stop_server returns at once.
-  CIVICDESK_RATE_LIMIT=0 CIVICDESK_DRAIN_SECS=0 CIVICDESK_BIND=127.0.0.1:$port RUST_LOG=warn \
+  # on SIGTERM, so stop_server returns at once. BENCH_MAIL_WORKER=off leaves
+  # the emails queued in the outbox instead of written out by this instance.
+  CIVICDESK_MAIL_WORKER=${BENCH_MAIL_WORKER:-on} CIVICDESK_RATE_LIMIT=0 CIVICDESK_DRAIN_SECS=0 \
+    CIVICDESK_BIND=127.0.0.1:$port RUST_LOG=warn \
     CIVICDESK_OUTBOX_DIR="$work/outbox" CIVICDESK_ADMIN_TOKEN="$TOKEN" \
     target/release/civicdesk serve >>"$work/server.log" 2>&1 &
   SERVER_PID=$!

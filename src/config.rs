@@ -58,6 +58,9 @@ pub struct Settings {
     /// `CIVICDESK_DRAIN_SECS`: after SIGTERM, how long `/readyz` says 503 while
     /// requests are still taken, before new connections stop.
     pub drain_secs: u64,
+    /// `CIVICDESK_MAIL_WORKER`: whether this instance sends the outbox's emails
+    /// (`on`); with several instances some may only serve requests (`off`).
+    pub mail_worker: bool,
     /// `CIVICDESK_JURISDICTION`: the Open311 `jurisdiction_id` this server
     /// answers for; unset, the argument is optional and ignored.
     pub jurisdiction: Option<String>,
@@ -227,6 +230,12 @@ impl Settings {
             other => return Err(err("CIVICDESK_LOG_FORMAT", format!("\"{other}\" is not text or json"))),
         };
 
+        let mail_worker = match get("CIVICDESK_MAIL_WORKER").unwrap_or("on") {
+            "on" => true,
+            "off" => false,
+            other => return Err(err("CIVICDESK_MAIL_WORKER", format!("\"{other}\" is not on or off"))),
+        };
+
         let drain_secs = parse_num::<u64>(get("CIVICDESK_DRAIN_SECS"), 2)
             .filter(|n| *n <= 300)
             .ok_or_else(|| {
@@ -270,6 +279,7 @@ impl Settings {
             body_timeout_secs,
             log_json,
             drain_secs,
+            mail_worker,
             jurisdiction,
         })
     }

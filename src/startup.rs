@@ -64,7 +64,11 @@ impl Application {
         let port = listener.local_addr()?.port();
         let mailer = Mailer::from_settings(&settings).map_err(anyhow::Error::msg)?;
         let stop_worker = Arc::new(AtomicBool::new(false));
-        let worker = worker::spawn(db.clone(), settings.clone(), mailer, stop_worker.clone())?;
+        let worker = if settings.mail_worker {
+            Some(worker::spawn(db.clone(), settings.clone(), mailer, stop_worker.clone())?)
+        } else {
+            None
+        };
         let limiter = Arc::new(Limiter::new(settings.rate_limit, settings.trusted_proxies.clone()));
         let draining = Arc::new(AtomicBool::new(false));
         let drain = Duration::from_secs(settings.drain_secs);
@@ -137,7 +141,7 @@ impl Application {
             port,
             server: Some(server),
             stop_worker,
-            worker: Some(worker),
+            worker,
             draining,
             drain,
             first_start,

@@ -60,7 +60,13 @@ pub fn spawn(
                     0
                 }
             };
-            std::thread::sleep(Duration::from_millis(if sent > 0 { 20 } else { 200 }));
+            // A full pass means more are waiting: go on at once.
+            let pause = match sent {
+                0 => 200,
+                n if n as i64 >= BATCH => 0,
+                _ => 20,
+            };
+            std::thread::sleep(Duration::from_millis(pause));
         }
     })
 }
@@ -86,13 +92,21 @@ fn send_due(db: &Db, settings: &Settings, mailer: &Mailer) -> Result<usize, DbEr
     };
     // Writes take SQLite's writer turn like every request does; emails are
     // sent outside any transaction. A crash between sending and marking may
-    // resend one once; none is ever lost.
-    let mut leased = Vec::new();
-    for mail in due {
-        if db.write_blocking(|c| store::outbox::lease(c, &mail.id, at, at + LEASE).map_err(DbError::from))? {
-            leased.push(mail);
-        }
+    // resend one once; none is ever lost. The leases of a pass are taken in
+    // one transaction and its results written in another: two commits a pass,
+    // not two an email, so a busy outbox does not crowd out intakes.
+    if due.is_empty() {
+        return Ok(0);
     }
+    let leased = db.write_blocking(|c| {
+        let mut leased = Vec::with_capacity(due.len());
+        for mail in due {
+            if store::outbox::lease(c, &mail.id, at, at + LEASE)? {
+                leased.push(mail);
+            }
+        }
+        Ok::<_, DbError>(leased)
+    })?;
     let per_thread = leased.len().div_ceil(PARALLEL_SENDS).max(1);
     let results: Vec<(Id, i32, Result<(), String>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = leased
@@ -108,28 +122,36 @@ fn send_due(db: &Db, settings: &Settings, mailer: &Mailer) -> Result<usize, DbEr
             .collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     });
+    let mut failures = Vec::new();
     for (id, attempts, result) in &results {
-        match result {
-            Ok(()) => {
-                db.write_blocking(|c| store::outbox::mark_sent(c, id, now().naive_utc()).map_err(DbError::from))?
+        if let Err(e) = result {
+            let attempts = *attempts as u32 + 1;
+            let retry = (attempts < settings.mail_max_attempts).then(|| {
+                let delay = backoff(settings.mail_retry_base_ms, attempts - 1);
+                (Utc::now() + chrono::Duration::from_std(delay).unwrap_or(LEASE)).naive_utc()
+            });
+            // The server's answer may quote the recipient: never into the log.
+            let said = mask_emails(e);
+            if retry.is_none() {
+                tracing::error!(mail = %id, error = %said, "email failed for good");
+            } else {
+                tracing::warn!(mail = %id, attempts, error = %said, "email failed; will retry");
             }
-            Err(e) => {
-                let attempts = *attempts as u32 + 1;
-                let retry = (attempts < settings.mail_max_attempts).then(|| {
-                    let delay = backoff(settings.mail_retry_base_ms, attempts - 1);
-                    (Utc::now() + chrono::Duration::from_std(delay).unwrap_or(LEASE)).naive_utc()
-                });
-                // The server's answer may quote the recipient: never into the log.
-                let said = mask_emails(e);
-                if retry.is_none() {
-                    tracing::error!(mail = %id, error = %said, "email failed for good");
-                } else {
-                    tracing::warn!(mail = %id, attempts, error = %said, "email failed; will retry");
-                }
-                db.write_blocking(|c| store::outbox::mark_failed(c, id, e, retry).map_err(DbError::from))?;
-            }
+            failures.push((id, e, retry));
         }
     }
+    let sent_at = now().naive_utc();
+    db.write_blocking(|c| {
+        for (id, _, result) in &results {
+            if result.is_ok() {
+                store::outbox::mark_sent(c, id, sent_at)?;
+            }
+        }
+        for (id, e, retry) in &failures {
+            store::outbox::mark_failed(c, id, e, *retry)?;
+        }
+        Ok::<_, DbError>(())
+    })?;
     Ok(results.len())
 }
 
