@@ -65,7 +65,12 @@ impl Application {
         let mailer = Mailer::from_settings(&settings).map_err(anyhow::Error::msg)?;
         let stop_worker = Arc::new(AtomicBool::new(false));
         let worker = if settings.mail_worker {
-            Some(worker::spawn(db.clone(), settings.clone(), mailer, stop_worker.clone())?)
+            Some(worker::spawn(
+                db.clone(),
+                settings.clone(),
+                mailer,
+                stop_worker.clone(),
+            )?)
         } else {
             None
         };

@@ -343,8 +343,24 @@ fn checkout(pool: &r2d2::Pool<Manager>) -> Result<Checkout, DbError> {
 /// Runs the pending migrations of the connection's backend.
 pub fn run_migrations(conn: &mut Conn) -> Result<(), String> {
     let done = match conn {
-        Conn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        Conn::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+        // The same for processes on one SQLite file: the write lock taken
+        // first makes the others wait, then find nothing to do.
+        Conn::Sqlite(c) => c
+            .immediate_transaction(|c| {
+                c.run_pending_migrations(SQLITE_MIGRATIONS)
+                    .map(|v| v.len())
+                    .map_err(diesel::result::Error::QueryBuilderError)
+            })
+            .map_err(Into::into),
+        Conn::Pg(c) => {
+            // Instances started together (a scaled deployment, a rolling
+            // upgrade) migrate one at a time; the others then find nothing to do.
+            c.batch_execute("SELECT pg_advisory_lock(7426163501)")
+                .map_err(|e| format!("migrations: cannot take the migration lock: {e}"))?;
+            let done = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len());
+            let _ = c.batch_execute("SELECT pg_advisory_unlock(7426163501)");
+            done
+        }
     };
     match done {
         Ok(n) => {

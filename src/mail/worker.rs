@@ -15,7 +15,7 @@ use crate::db::types::{now, utc, Id};
 use crate::db::{Db, DbError};
 use crate::domain::deadline::PROGRESS_NOTICE_DAYS;
 use crate::domain::privacy::mask_emails;
-use crate::store::{self, events::Event};
+use crate::store::{self, events::Event, outbox::Mail};
 
 /// How long a worker holds an email it is sending before another may take it.
 const LEASE: chrono::Duration = chrono::Duration::seconds(120);
@@ -85,74 +85,69 @@ const BATCH: i64 = 64;
 
 /// Sends the emails that are due; returns how many were tried.
 fn send_due(db: &Db, settings: &Settings, mailer: &Mailer) -> Result<usize, DbError> {
-    let at = now().naive_utc();
     let due = {
         let mut c = db.get()?;
-        store::outbox::due(&mut c, at, BATCH)?
+        store::outbox::due(&mut c, now().naive_utc(), BATCH)?
     };
-    // Writes take SQLite's writer turn like every request does; emails are
-    // sent outside any transaction. A crash between sending and marking may
-    // resend one once; none is ever lost. The leases of a pass are taken in
-    // one transaction and its results written in another: two commits a pass,
-    // not two an email, so a busy outbox does not crowd out intakes.
-    if due.is_empty() {
-        return Ok(0);
-    }
-    let leased = db.write_blocking(|c| {
-        let mut leased = Vec::with_capacity(due.len());
-        for mail in due {
-            if store::outbox::lease(c, &mail.id, at, at + LEASE)? {
-                leased.push(mail);
-            }
-        }
-        Ok::<_, DbError>(leased)
-    })?;
-    let per_thread = leased.len().div_ceil(PARALLEL_SENDS).max(1);
-    let results: Vec<(Id, i32, Result<(), String>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = leased
+    let per_thread = due.len().div_ceil(PARALLEL_SENDS).max(1);
+    let tried: Vec<Result<usize, DbError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = due
             .chunks(per_thread)
             .map(|chunk| {
                 scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|m| (m.id.clone(), m.attempts, mailer.send(&settings.mail_from, m)))
-                        .collect::<Vec<_>>()
+                    let mut tried = 0;
+                    for mail in chunk {
+                        tried += usize::from(send_one(db, settings, mailer, mail)?);
+                    }
+                    Ok(tried)
                 })
             })
             .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(DbError::Unavailable("an outbox thread panicked".into())))
+            })
+            .collect()
     });
-    let mut failures = Vec::new();
-    for (id, attempts, result) in &results {
-        if let Err(e) = result {
-            let attempts = *attempts as u32 + 1;
+    tried.into_iter().sum()
+}
+
+/// Takes one email, sends it and records how that went; false when another
+/// worker has it. An email is taken just before it is sent and marked just
+/// after, so a process that dies holds only the emails it is sending at that
+/// moment (the others are free for the next worker at once, not after the
+/// lease), and sends again on another worker only one that the SMTP server
+/// accepted in the instant before the death, never a whole batch. Writes
+/// take SQLite's writer turn like every request does; emails are sent
+/// outside any transaction.
+fn send_one(db: &Db, settings: &Settings, mailer: &Mailer, mail: &Mail) -> Result<bool, DbError> {
+    let at = now().naive_utc();
+    if !db.write_blocking(|c| store::outbox::lease(c, &mail.id, at, at + LEASE).map_err(DbError::from))? {
+        return Ok(false);
+    }
+    match mailer.send(&settings.mail_from, mail) {
+        Ok(()) => {
+            db.write_blocking(|c| store::outbox::mark_sent(c, &mail.id, now().naive_utc()).map_err(DbError::from))?
+        }
+        Err(e) => {
+            let attempts = mail.attempts as u32 + 1;
             let retry = (attempts < settings.mail_max_attempts).then(|| {
                 let delay = backoff(settings.mail_retry_base_ms, attempts - 1);
                 (Utc::now() + chrono::Duration::from_std(delay).unwrap_or(LEASE)).naive_utc()
             });
             // The server's answer may quote the recipient: never into the log.
-            let said = mask_emails(e);
+            let said = mask_emails(&e);
             if retry.is_none() {
-                tracing::error!(mail = %id, error = %said, "email failed for good");
+                tracing::error!(mail = %mail.id, error = %said, "email failed for good");
             } else {
-                tracing::warn!(mail = %id, attempts, error = %said, "email failed; will retry");
+                tracing::warn!(mail = %mail.id, attempts, error = %said, "email failed; will retry");
             }
-            failures.push((id, e, retry));
+            db.write_blocking(|c| store::outbox::mark_failed(c, &mail.id, &e, retry).map_err(DbError::from))?;
         }
     }
-    let sent_at = now().naive_utc();
-    db.write_blocking(|c| {
-        for (id, _, result) in &results {
-            if result.is_ok() {
-                store::outbox::mark_sent(c, id, sent_at)?;
-            }
-        }
-        for (id, e, retry) in &failures {
-            store::outbox::mark_failed(c, id, e, *retry)?;
-        }
-        Ok::<_, DbError>(())
-    })?;
-    Ok(results.len())
+    Ok(true)
 }
 
 /// Queues a progress notice for each open case whose next one is due.

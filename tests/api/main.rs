@@ -12,6 +12,7 @@ mod contract;
 mod errors;
 mod hardening;
 mod holidays;
+mod instances;
 mod intake;
 mod mail;
 mod office;

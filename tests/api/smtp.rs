@@ -16,6 +16,8 @@ pub struct Received {
     pub text: String,
     /// The Message-ID header.
     pub message_id: String,
+    /// When the server accepted it (answered 250 to the end of its data).
+    pub at: Instant,
 }
 
 /// The running server; stops when dropped.
@@ -155,6 +157,7 @@ fn session(stream: TcpStream, mails: Arc<Mutex<Vec<Received>>>, reject: bool) ->
                 to: to.clone(),
                 text: decode_qp(&raw),
                 message_id,
+                at: Instant::now(),
             });
             out.write_all(b"250 OK queued\r\n")?;
         } else if cmd.starts_with("RSET") {
