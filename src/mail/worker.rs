@@ -12,7 +12,7 @@ use super::notices::{to_citizen, Notice};
 use super::Mailer;
 use crate::config::Settings;
 use crate::db::types::{now, utc, Id};
-use crate::db::{Db, DbError};
+use crate::db::{Conn, Db, DbError};
 use crate::domain::deadline::PROGRESS_NOTICE_DAYS;
 use crate::domain::privacy::mask_emails;
 use crate::store::{self, events::Event, outbox::Mail};
@@ -96,8 +96,24 @@ fn send_due(db: &Db, settings: &Settings, mailer: &Mailer) -> Result<usize, DbEr
             .map(|chunk| {
                 scope.spawn(move || {
                     let mut tried = 0;
+                    // The outcome of the email sent last is written in the
+                    // transaction that takes the next one: one commit an email.
+                    let mut last: Option<(&Mail, Result<(), String>)> = None;
                     for mail in chunk {
-                        tried += usize::from(send_one(db, settings, mailer, mail)?);
+                        let at = now().naive_utc();
+                        let taken = db.write_blocking(|c| {
+                            if let Some((sent, outcome)) = last.take() {
+                                record(c, settings, sent, outcome)?;
+                            }
+                            store::outbox::lease(c, &mail.id, at, at + LEASE).map_err(DbError::from)
+                        })?;
+                        if taken {
+                            tried += 1;
+                            last = Some((mail, mailer.send(&settings.mail_from, mail)));
+                        }
+                    }
+                    if let Some((sent, outcome)) = last {
+                        db.write_blocking(|c| record(c, settings, sent, outcome))?;
                     }
                     Ok(tried)
                 })
@@ -114,23 +130,17 @@ fn send_due(db: &Db, settings: &Settings, mailer: &Mailer) -> Result<usize, DbEr
     tried.into_iter().sum()
 }
 
-/// Takes one email, sends it and records how that went; false when another
-/// worker has it. An email is taken just before it is sent and marked just
-/// after, so a process that dies holds only the emails it is sending at that
+/// Records how sending an email went. An email is taken just before it is
+/// sent and its outcome written just after (with the taking of the next), so
+/// a process that dies holds only the email each thread is sending at that
 /// moment (the others are free for the next worker at once, not after the
-/// lease), and sends again on another worker only one that the SMTP server
+/// lease), and another worker sends again only one that the SMTP server
 /// accepted in the instant before the death, never a whole batch. Writes
 /// take SQLite's writer turn like every request does; emails are sent
 /// outside any transaction.
-fn send_one(db: &Db, settings: &Settings, mailer: &Mailer, mail: &Mail) -> Result<bool, DbError> {
-    let at = now().naive_utc();
-    if !db.write_blocking(|c| store::outbox::lease(c, &mail.id, at, at + LEASE).map_err(DbError::from))? {
-        return Ok(false);
-    }
-    match mailer.send(&settings.mail_from, mail) {
-        Ok(()) => {
-            db.write_blocking(|c| store::outbox::mark_sent(c, &mail.id, now().naive_utc()).map_err(DbError::from))?
-        }
+fn record(c: &mut Conn, settings: &Settings, mail: &Mail, outcome: Result<(), String>) -> Result<(), DbError> {
+    match outcome {
+        Ok(()) => store::outbox::mark_sent(c, &mail.id, now().naive_utc())?,
         Err(e) => {
             let attempts = mail.attempts as u32 + 1;
             let retry = (attempts < settings.mail_max_attempts).then(|| {
@@ -144,10 +154,10 @@ fn send_one(db: &Db, settings: &Settings, mailer: &Mailer, mail: &Mail) -> Resul
             } else {
                 tracing::warn!(mail = %mail.id, attempts, error = %said, "email failed; will retry");
             }
-            db.write_blocking(|c| store::outbox::mark_failed(c, &mail.id, &e, retry).map_err(DbError::from))?;
+            store::outbox::mark_failed(c, &mail.id, &e, retry)?;
         }
     }
-    Ok(true)
+    Ok(())
 }
 
 /// Queues a progress notice for each open case whose next one is due.
