@@ -179,3 +179,40 @@ on_both_backends! {
         assert!(log.contains("shutting down: draining") && log.contains("stopped"), "{log}");
     }
 }
+
+/// The pool runs no query before a checkout: a connection the database
+/// dropped (a restart, an idle timeout, an administrator) must still never
+/// fail a request once it has been idle, and must be replaced, not handed out
+/// again, after it failed one.
+#[tokio::test]
+async fn connections_the_database_dropped_are_replaced() {
+    let Some(app) = crate::helpers::spawn_app(crate::helpers::Backend::Postgres).await else {
+        return;
+    };
+    let database = app.db_url.rsplit('/').next().unwrap().to_string();
+    let (status, _) = app.admin_json(reqwest::Method::GET, "/api/v1/teams", None).await;
+    assert_eq!(status, 200);
+    let kill_all = format!(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+    );
+
+    // Idle for over a second: each connection is checked before use, the dead ones replaced.
+    app.sql(kill_all.clone()).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    for _ in 0..5 {
+        let (status, body) = app.admin_json(reqwest::Method::GET, "/api/v1/teams", None).await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    // Dropped while in use: a request may meet a dead connection and get a
+    // 503 to retry (never a 500), and the connection is not used again.
+    app.sql(kill_all).await;
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        let (status, _) = app.admin_json(reqwest::Method::GET, "/api/v1/teams", None).await;
+        statuses.push(status);
+    }
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 503), "{statuses:?}");
+    assert!(statuses[statuses.len() - 4..].iter().all(|s| *s == 200), "{statuses:?}");
+    app.stop().await;
+}
