@@ -373,6 +373,24 @@ pub fn run_migrations(conn: &mut Conn) -> Result<(), String> {
     }
 }
 
+/// Whether an error means the connection itself is gone (the database
+/// restarted, or an administrator ended the session): the request may be
+/// retried, on another connection.
+pub fn is_connection_lost(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind as K, Error as E};
+    match e {
+        E::DatabaseError(K::ClosedConnection, _) => true,
+        E::DatabaseError(_, info) => {
+            let m = info.message();
+            // PostgreSQL's words when it ends a session (57P01, 57P02, 57P03) or the socket is gone.
+            m.contains("terminating connection")
+                || m.contains("server closed the connection")
+                || m.contains("no connection to the server")
+        }
+        _ => false,
+    }
+}
+
 /// Whether an error is a unique-constraint violation (a duplicate).
 pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
     matches!(

@@ -154,7 +154,7 @@ impl From<diesel::result::Error> for ApiError {
             E::DatabaseError(K::SerializationFailure, _) => {
                 ApiError::Conflict("a concurrent change got there first; retry".into())
             }
-            E::DatabaseError(K::ClosedConnection, _) => {
+            _ if crate::db::is_connection_lost(&e) => {
                 ApiError::Unavailable("the database connection was lost; try again shortly".into())
             }
             E::DatabaseError(_, info) if info.message().contains("database is locked") => {
