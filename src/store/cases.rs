@@ -347,12 +347,6 @@ pub fn advance_notice(conn: &mut Conn, id: &Id, from: NaiveDateTime, to: NaiveDa
     Ok(n == 1)
 }
 
-/// The next receipt number of a year, `YYYY-NNNNNN`; the counter row's lock
-/// (or SQLite's single writer) keeps two intakes from sharing one.
-pub fn next_receipt_no(conn: &mut Conn, year: i32) -> QueryResult<String> {
-    Ok(receipt_no(year, reserve_receipt_numbers(conn, year, 1)?))
-}
-
 /// The receipt number of a year's `seq`th case, `YYYY-NNNNNN`.
 pub fn receipt_no(year: i32, seq: i32) -> String {
     format!("{year}-{seq:06}")

@@ -42,16 +42,6 @@ pub struct Mail {
     pub sent_at: Option<NaiveDateTime>,
 }
 
-/// How many emails of `kind` were written to `addr` (any letter case) since `since`.
-pub fn count_to(conn: &mut Conn, addr: &str, kind: &str, since: NaiveDateTime) -> QueryResult<i64> {
-    outbox::table
-        .filter(lower(outbox::to_addr).eq(addr.to_lowercase()))
-        .filter(outbox::created_at.ge(since))
-        .filter(outbox::kind.eq(kind))
-        .count()
-        .get_result(conn)
-}
-
 /// How many emails of a kind each of these addresses (lower-cased) got since
 /// `since`; addresses with none are left out. One row per email is read:
 /// the flood limit keeps that small.

@@ -58,16 +58,6 @@ pub fn clear_other_triage(conn: &mut Conn, id: &Id) -> QueryResult<()> {
         .map(drop)
 }
 
-/// The active triage team; failing that, the oldest active team.
-pub fn triage(conn: &mut Conn) -> QueryResult<Option<Team>> {
-    teams::table
-        .filter(teams::active.eq(true))
-        .order((teams::triage.desc(), teams::created_at, teams::id))
-        .select(Team::as_select())
-        .first(conn)
-        .optional()
-}
-
 /// Names of the given teams, for showing alongside ids.
 pub fn names(conn: &mut Conn, ids: &[Id]) -> QueryResult<Vec<(Id, String)>> {
     teams::table
