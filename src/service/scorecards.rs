@@ -34,10 +34,9 @@ impl Period {
     }
 }
 
-/// One month's part of a period: what is read from the store at once (a
-/// whole month from its tallies, a part from its figures), one connection
-/// each, and added into the period's tally, so a period is the sum of its
-/// months.
+/// One month's part of a period: what is read from the store in one go (a
+/// whole month from its tallies, a part of one from its figures) and added
+/// into the period's tally, so that a period is the sum of its months.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Slice {
     /// Which of the periods asked for.
@@ -174,21 +173,6 @@ pub struct Card {
     pub total: Figures,
 }
 
-/// The scorecards of consecutive, ascending periods, on one connection.
-/// Cases resolved in a period count for the team that resolved them; cases
-/// received in it for their current team.
-pub fn cards(
-    conn: &mut Conn,
-    settings: &Settings,
-    scope: &Scope,
-    periods: &[Period],
-    now: DateTime<Utc>,
-) -> diesel::QueryResult<Vec<Card>> {
-    let slices = slices(periods);
-    let tallies = read(conn, settings, scope, &slices, now)?;
-    Ok(compose(scope, periods, &slices, tallies, &reference(conn)?))
-}
-
 /// The cards of the periods from their slices' tallies: each period's the
 /// sum of its slices'.
 fn compose(scope: &Scope, periods: &[Period], slices: &[Slice], tallies: Vec<Tallies>, r: &Reference) -> Vec<Card> {
@@ -242,9 +226,11 @@ fn compose(scope: &Scope, periods: &[Period], slices: &[Slice], tallies: Vec<Tal
         .collect()
 }
 
-/// The cards of consecutive periods, their months read in two halves on
-/// two connections at once: each month's tally stands alone, and reading
-/// the months is most of the work (a single year-long period too).
+/// The scorecards of consecutive, ascending periods. Cases resolved in a
+/// period count for the team that resolved them; cases received in it for
+/// their current team. The periods' months are read in two halves on two
+/// connections at once: each month's tally stands alone, and reading the
+/// months is most of the work (a single year-long period's too).
 pub async fn cards_in_parallel(
     db: &crate::db::Db,
     settings: std::sync::Arc<Settings>,
