@@ -63,20 +63,41 @@ start_server() {
       fi ;;
     *) echo "backend must be sqlite or postgres"; exit 2 ;;
   esac
-  local port=$((30000 + RANDOM % 10000))
   TOKEN="cd_bench_admin_token_$RANDOM$RANDOM"
+  launch "$work/server.log"
+}
+
+# launch LOG — starts the server on DATABASE_URL, logging to LOG, and waits
+# until it is ready; sets BASE, SERVER_PID, and READY_MS (from the start to /readyz).
+launch() {
+  local port=$((30000 + RANDOM % 10000)) began
+  began=$(date +%s%N)
   # The benches measure the work, not the public rate limit; no drain period
   # on SIGTERM, so stop_server returns at once. BENCH_MAIL_WORKER=off leaves
   # the emails queued in the outbox instead of written out by this instance.
   CIVICDESK_MAIL_WORKER=${BENCH_MAIL_WORKER:-on} CIVICDESK_RATE_LIMIT=0 CIVICDESK_DRAIN_SECS=0 \
     CIVICDESK_BIND=127.0.0.1:$port RUST_LOG=warn \
     CIVICDESK_OUTBOX_DIR="$work/outbox" CIVICDESK_ADMIN_TOKEN="$TOKEN" \
-    target/release/civicdesk serve >>"$work/server.log" 2>&1 &
+    target/release/civicdesk serve >>"$1" 2>&1 &
   SERVER_PID=$!
   pids+=($SERVER_PID)
   BASE="http://127.0.0.1:$port"
-  for _ in $(seq 300); do curl -sf "$BASE/readyz" >/dev/null && return; sleep 0.1; done
-  echo "civicdesk did not start:"; tail -5 "$work/server.log"; exit 1
+  for _ in $(seq 6000); do
+    if curl -sf "$BASE/readyz" >/dev/null; then
+      READY_MS=$(( ($(date +%s%N) - began) / 1000000 ))
+      return
+    fi
+    sleep 0.01
+  done
+  echo "civicdesk did not start:"; tail -5 "$1"; exit 1
+}
+
+# restart_server — stops the last server started and starts it again on the
+# same database (what a start costs on a full one: READY_MS).
+restart_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  while kill -0 "$SERVER_PID" 2>/dev/null; do sleep 0.1; done
+  launch "$work/server-again.log"
 }
 
 # stop_server — stops the server start_server started and waits for it.

@@ -144,26 +144,46 @@ pub fn holidays_to_law(db: &Db, settings: &Settings) -> anyhow::Result<usize> {
 }
 
 /// Counts the scorecard figures of resolved cases that have none (an
-/// upgrade, a demo history) or were counted on another calendar basis, a
-/// batch per transaction so that other work goes on meanwhile.
+/// upgrade, a demo history) or were counted on another calendar basis, and
+/// dates those counted before months were kept, a batch per transaction so
+/// that other work goes on meanwhile; then folds the month tallies.
 pub fn scorecard_figures(db: &Db, settings: &Settings) -> anyhow::Result<usize> {
+    let failed = |e: crate::db::DbError| anyhow::anyhow!("counting scorecard figures: {e}");
+    let mut dated = 0;
+    loop {
+        let done = db
+            .write_blocking(|c| service::figures::date_undated(c, settings).map_err(crate::db::DbError::Query))
+            .map_err(failed)?;
+        if done == 0 {
+            break;
+        }
+        dated += done;
+    }
+    let look_for_missing = service::figures::any_missing(&mut *db.get().map_err(failed)?)
+        .map_err(|e| failed(crate::db::DbError::Query(e)))?;
     let mut total = 0;
     loop {
-        let batch =
-            || db.write_blocking(|c| service::figures::catch_up(c, settings, 5_000).map_err(crate::db::DbError::Query));
+        let batch = || {
+            db.write_blocking(|c| {
+                service::figures::catch_up(c, settings, 5_000, look_for_missing).map_err(crate::db::DbError::Query)
+            })
+        };
         let done = match batch() {
             // Another instance counted the same cases at the same moment: count again.
             Err(crate::db::DbError::Query(e)) if crate::db::is_unique_violation(&e) => batch(),
             other => other,
         }
-        .map_err(|e| anyhow::anyhow!("counting scorecard figures: {e}"))?;
+        .map_err(failed)?;
         if done == 0 {
             break;
         }
         total += done;
     }
-    if total > 0 {
-        tracing::info!(cases = total, "scorecard figures counted");
+    let folded = db
+        .write_blocking(|c| store::tallies::fold(c).map_err(crate::db::DbError::Query))
+        .map_err(failed)?;
+    if total > 0 || dated > 0 {
+        tracing::info!(cases = total, dated, folded, "scorecard figures counted");
     }
     Ok(total)
 }

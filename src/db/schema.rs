@@ -223,6 +223,23 @@ diesel::table! {
         process_score -> Nullable<Integer>,
         result_score -> Nullable<Integer>,
         zone -> Text,
+        month -> Integer,
+    }
+}
+
+diesel::table! {
+    figure_tallies (month, team_id, kind, processing_days, on_time, survey, process_score, result_score, category_id) {
+        month -> Integer,
+        team_id -> Text,
+        kind -> Text,
+        processing_days -> Integer,
+        on_time -> Bool,
+        survey -> Integer,
+        process_score -> Integer,
+        result_score -> Integer,
+        category_id -> Text,
+        cases -> BigInt,
+        folded -> Bool,
     }
 }
 

@@ -25,18 +25,26 @@ pub fn wilson_lower(p: f64, n: i64) -> Option<f64> {
     Some(((centre - margin) / (1.0 + z2 / n)).max(0.0))
 }
 
-/// The median of values in any order; the mean of the two middle ones for an even count.
-pub fn median(values: &mut [i64]) -> Option<f64> {
-    if values.is_empty() {
+/// The median of values counted by value (value → how many times); the mean
+/// of the two middle ones for an even count.
+pub fn median(counts: &BTreeMap<i64, i64>) -> Option<f64> {
+    let n: i64 = counts.values().filter(|c| **c > 0).sum();
+    if n == 0 {
         return None;
     }
-    values.sort_unstable();
-    let mid = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
-        values[mid] as f64
-    } else {
-        (values[mid - 1] + values[mid]) as f64 / 2.0
-    })
+    // The values at the two middle places (the same one for an odd count), 0-based.
+    let (low, high) = ((n - 1) / 2, n / 2);
+    let (mut seen, mut at_low) = (0, None);
+    for (value, count) in counts.iter().filter(|(_, c)| **c > 0) {
+        seen += count;
+        if at_low.is_none() && seen > low {
+            at_low = Some(*value);
+        }
+        if seen > high {
+            return at_low.map(|l| (l + value) as f64 / 2.0);
+        }
+    }
+    None
 }
 
 /// What one team did in one period, counted case by case.
@@ -48,8 +56,9 @@ pub struct Tally {
     pub open: i64,
     /// Of those, open and past due.
     pub overdue: i64,
-    /// Processing days of each case resolved in the period.
-    pub processing_days: Vec<i64>,
+    /// Cases resolved in the period by their processing days (days → cases):
+    /// a year's cases are a few dozen entries, not a vector of each.
+    pub processing_days: BTreeMap<i64, i64>,
     /// Of those, resolved by their due date (extensions and holds included).
     pub on_time: i64,
     /// Resolved cases drawn for a survey: links emailed and calls made or due.
@@ -98,8 +107,10 @@ impl Tally {
         n: i64,
     ) {
         let n = n.max(0);
-        self.processing_days
-            .extend(std::iter::repeat_n(processing_days, n as usize));
+        if n == 0 {
+            return;
+        }
+        *self.processing_days.entry(processing_days).or_default() += n;
         self.on_time += on_time as i64 * n;
         let mix = self.mix.entry((year, kind.to_string())).or_default();
         mix.0 += n;
@@ -124,7 +135,9 @@ impl Tally {
         self.received += other.received;
         self.open += other.open;
         self.overdue += other.overdue;
-        self.processing_days.extend_from_slice(&other.processing_days);
+        for (days, n) in &other.processing_days {
+            *self.processing_days.entry(*days).or_default() += n;
+        }
         self.on_time += other.on_time;
         self.surveys_sent += other.surveys_sent;
         self.responses += other.responses;
@@ -226,8 +239,8 @@ fn to_millionths(x: f64) -> f64 {
 
 /// The figures of a tally.
 pub fn figures(t: &Tally, targets: &Targets, fallback: &[(i32, String)]) -> Figures {
-    let resolved = t.processing_days.len() as i64;
-    let mut days = t.processing_days.clone();
+    let resolved: i64 = t.processing_days.values().sum();
+    let day_sum: i64 = t.processing_days.iter().map(|(d, n)| d * n).sum();
     let process_rate = ratio(t.process_satisfied, t.responses);
     let result_rate = ratio(t.result_satisfied, t.responses);
     let satisfaction = process_rate.zip(result_rate).map(|(p, r)| (p + r) / 2.0);
@@ -239,8 +252,8 @@ pub fn figures(t: &Tally, targets: &Targets, fallback: &[(i32, String)]) -> Figu
         open: t.open,
         overdue: t.overdue,
         on_time_rate: ratio(t.on_time, resolved),
-        avg_processing_days: ratio(days.iter().sum(), resolved),
-        median_processing_days: median(&mut days),
+        avg_processing_days: ratio(day_sum, resolved),
+        median_processing_days: median(&t.processing_days),
         surveys_sent: t.surveys_sent,
         responses: t.responses,
         response_rate: ratio(t.responses, t.surveys_sent),
@@ -328,9 +341,23 @@ mod tests {
 
     #[test]
     fn median_of_odd_and_even_counts() {
-        assert_eq!(median(&mut [5, 1, 3]), Some(3.0));
-        assert_eq!(median(&mut [4, 1, 3, 2]), Some(2.5));
-        assert_eq!(median(&mut []), None);
+        let counted = |values: &[i64]| {
+            let mut counts = BTreeMap::new();
+            for v in values {
+                *counts.entry(*v).or_insert(0) += 1;
+            }
+            median(&counts)
+        };
+        assert_eq!(counted(&[5, 1, 3]), Some(3.0));
+        assert_eq!(counted(&[4, 1, 3, 2]), Some(2.5));
+        assert_eq!(counted(&[]), None);
+        assert_eq!(counted(&[7, 7, 7, 2]), Some(7.0));
+        assert_eq!(counted(&[2, 2, 9, 9]), Some(5.5));
+        assert_eq!(
+            median(&[(4, 0), (6, 1)].into_iter().collect()),
+            Some(6.0),
+            "an empty count is no value"
+        );
     }
 
     fn tally() -> Tally {

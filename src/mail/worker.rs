@@ -24,6 +24,9 @@ const PROGRESS_EVERY: Duration = Duration::from_secs(2);
 /// How often the kept years of holidays are checked, so that a server running
 /// into a new year gets that year's holidays without a restart.
 const HOLIDAYS_EVERY: Duration = Duration::from_secs(6 * 3600);
+/// How often the scorecards' month tallies are folded (store::tallies::fold):
+/// until then a month reads a few more rows, never other numbers.
+const FOLD_EVERY: Duration = Duration::from_secs(60);
 
 /// Starts the worker; it stops when `stop` is set.
 pub fn spawn(
@@ -36,7 +39,14 @@ pub fn spawn(
         let mut last_progress = Instant::now() - PROGRESS_EVERY;
         // The start has just applied them.
         let mut last_holidays = Instant::now();
+        let mut last_fold = Instant::now();
         while !stop.load(Ordering::Relaxed) {
+            if last_fold.elapsed() >= FOLD_EVERY {
+                if let Err(e) = db.write_blocking(|c| store::tallies::fold(c).map_err(DbError::Query)) {
+                    tracing::warn!(error = %e, "scorecard tallies");
+                }
+                last_fold = Instant::now();
+            }
             if last_holidays.elapsed() >= HOLIDAYS_EVERY {
                 if let Err(e) = crate::bootstrap::holidays_to_law(&db, &settings) {
                     tracing::warn!(error = %e, "holiday rules");

@@ -3,14 +3,15 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::config::Settings;
 use crate::db::types::Id;
 use crate::db::Conn;
 use crate::domain::case::Kind;
-use crate::domain::scorecard::{assign_ranks, figures, Figures, SurveyState, Tally, Targets};
+use crate::domain::scorecard::{assign_ranks, figures as figures_of, Figures, SurveyState, Tally, Targets};
+use crate::service::figures;
 use crate::store::figures::survey;
 use crate::store::{self, stats::Scope};
 
@@ -24,20 +25,6 @@ pub struct Period {
 }
 
 impl Period {
-    /// The period cut at each first of the month, each part with its year:
-    /// targets are yearly, and the database groups a month's cases much
-    /// faster than a year's at once (sorting grows faster than the rows).
-    fn months(self) -> impl Iterator<Item = (i32, Period)> {
-        let mut from = Some(self.from);
-        std::iter::from_fn(move || {
-            let start = from.filter(|f| *f <= self.to)?;
-            let next_month = start.with_day(1)?.checked_add_months(chrono::Months::new(1))?;
-            let end = self.to.min(next_month.pred_opt()?);
-            from = Some(next_month);
-            Some((start.year(), Period { from: start, to: end }))
-        })
-    }
-
     /// The stored (UTC) instants from the first day's start to the day after the last.
     fn bounds(self, settings: &Settings) -> (chrono::NaiveDateTime, chrono::NaiveDateTime) {
         (
@@ -45,6 +32,115 @@ impl Period {
             settings.start_of_day(self.to + chrono::Days::new(1)),
         )
     }
+}
+
+/// One month's part of a period: what is read from the store in one go (a
+/// whole month from its tallies, a part of one from its figures) and added
+/// into the period's tally, so that a period is the sum of its months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slice {
+    /// Which of the periods asked for.
+    period: usize,
+    /// The month, `YYYYMM`.
+    month: i32,
+    /// Its days in the period.
+    days: Period,
+}
+
+impl Slice {
+    /// Whether the slice is all of its month.
+    fn whole(&self) -> bool {
+        let first = figures::first_of(self.month);
+        self.days.from == first
+            && first.checked_add_months(Months::new(1)).and_then(|n| n.pred_opt()) == Some(self.days.to)
+    }
+}
+
+/// Every period cut at each first of the month: targets are yearly, and a
+/// month is read from its tallies.
+fn slices(periods: &[Period]) -> Vec<Slice> {
+    let mut out = Vec::new();
+    for (i, p) in periods.iter().enumerate() {
+        let mut start = p.from;
+        while start <= p.to {
+            let Some(next) = start.with_day(1).and_then(|f| f.checked_add_months(Months::new(1))) else {
+                break;
+            };
+            let end = next.pred_opt().map_or(p.to, |last| last.min(p.to));
+            out.push(Slice {
+                period: i,
+                month: figures::month_key(start),
+                days: Period { from: start, to: end },
+            });
+            start = next;
+        }
+    }
+    out
+}
+
+/// Each slice's tally, by team.
+type Tallies = HashMap<Option<Id>, Tally>;
+
+/// The tallies of these slices, in order: the resolved cases from the
+/// month's tallies (or, for a part of a month, its figures), and what was
+/// received, counted as of `now`.
+fn read(
+    conn: &mut Conn,
+    settings: &Settings,
+    scope: &Scope,
+    slices: &[Slice],
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<Vec<Tallies>> {
+    let mut out = Vec::with_capacity(slices.len());
+    for slice in slices {
+        let (from, until) = slice.days.bounds(settings);
+        let groups = if slice.whole() {
+            store::tallies::month(conn, slice.month, scope)?
+        } else {
+            store::figures::grouped(conn, slice.month, from, until, scope)?
+        };
+        let year = slice.month / 100;
+        let mut bucket = Tallies::new();
+        for g in groups {
+            let survey = match (g.survey, g.process_score, g.result_score) {
+                (survey::NONE, ..) => SurveyState::None,
+                (survey::ANSWERED, Some(process), Some(result)) => SurveyState::Answered(process, result),
+                _ => SurveyState::Sent,
+            };
+            bucket.entry(g.team_id).or_default().add_alike(
+                year,
+                &g.kind,
+                g.processing_days as i64,
+                g.on_time,
+                survey,
+                g.cases,
+            );
+        }
+        for (team, n) in store::stats::received(conn, from, until, scope, now.naive_utc())? {
+            let t = bucket.entry(team).or_default();
+            t.received += n.received;
+            t.open += n.open;
+            t.overdue += n.overdue;
+        }
+        out.push(bucket);
+    }
+    Ok(out)
+}
+
+/// The teams and the yearly targets, beside the figures.
+struct Reference {
+    teams: Vec<store::teams::Team>,
+    targets: Targets,
+}
+
+fn reference(conn: &mut Conn) -> diesel::QueryResult<Reference> {
+    Ok(Reference {
+        teams: store::teams::list(conn)?,
+        targets: store::targets::list(conn, None)?
+            .into_iter()
+            .map(|t| ((t.year, t.kind), t.satisfaction_rate))
+            .collect(),
+    })
 }
 
 /// A team as shown beside its figures.
@@ -77,68 +173,31 @@ pub struct Card {
     pub total: Figures,
 }
 
-/// The scorecards of consecutive, ascending periods. Cases resolved in a
-/// period count for the team that resolved them; cases received in it for
-/// their current team.
-pub fn cards(
-    conn: &mut Conn,
-    settings: &Settings,
-    scope: &Scope,
-    periods: &[Period],
-    now: DateTime<Utc>,
-) -> diesel::QueryResult<Vec<Card>> {
-    if periods.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut tallies: Vec<HashMap<Option<Id>, Tally>> = vec![HashMap::new(); periods.len()];
-    for (p, bucket) in periods.iter().zip(tallies.iter_mut()) {
-        for (year, slice) in p.months() {
-            let (from, until) = slice.bounds(settings);
-            for g in store::figures::grouped(conn, from, until, scope)? {
-                let survey = match (g.survey, g.process_score, g.result_score) {
-                    (survey::NONE, ..) => SurveyState::None,
-                    (survey::ANSWERED, Some(process), Some(result)) => SurveyState::Answered(process, result),
-                    _ => SurveyState::Sent,
-                };
-                bucket.entry(g.team_id).or_default().add_alike(
-                    year,
-                    &g.kind,
-                    g.processing_days as i64,
-                    g.on_time,
-                    survey,
-                    g.cases,
-                );
-            }
-        }
-        let (from, until) = p.bounds(settings);
-        let received = store::stats::received(conn, from, until, scope, now.naive_utc())?;
-        for (team, n) in received {
-            let t = bucket.entry(team).or_default();
-            t.received = n.received;
-            t.open = n.open;
-            t.overdue = n.overdue;
+/// The cards of the periods from their slices' tallies: each period's the
+/// sum of its slices'.
+fn compose(scope: &Scope, periods: &[Period], slices: &[Slice], tallies: Vec<Tallies>, r: &Reference) -> Vec<Card> {
+    let mut sums: Vec<Tallies> = vec![Tallies::new(); periods.len()];
+    for (slice, bucket) in slices.iter().zip(tallies) {
+        let sum = &mut sums[slice.period];
+        for (team, t) in bucket {
+            sum.entry(team).or_default().absorb(&t);
         }
     }
-
-    let teams = store::teams::list(conn)?;
-    let targets: Targets = store::targets::list(conn, None)?
-        .into_iter()
-        .map(|t| ((t.year, t.kind), t.satisfaction_rate))
-        .collect();
     let kinds: Vec<&str> = match &scope.kind {
         Some(k) => vec![k.as_str()],
         None => Kind::ALL.iter().map(|k| k.as_str()).collect(),
     };
-    Ok(periods
+    periods
         .iter()
-        .zip(tallies)
+        .zip(sums)
         .map(|(p, bucket)| {
             let fallback: Vec<(i32, String)> = kinds.iter().map(|k| (p.to.year(), k.to_string())).collect();
             let mut total = Tally::default();
             for t in bucket.values() {
                 total.absorb(t);
             }
-            let mut rows: Vec<TeamFigures> = teams
+            let mut rows: Vec<TeamFigures> = r
+                .teams
                 .iter()
                 .filter(|t| scope.team.as_ref().is_none_or(|id| *id == t.id))
                 .filter_map(|t| {
@@ -152,7 +211,7 @@ pub fn cards(
                             id: t.id.clone(),
                             name: t.name.clone(),
                         },
-                        figures: figures(&tally, &targets, &fallback),
+                        figures: figures_of(&tally, &r.targets, &fallback),
                     })
                 })
                 .collect();
@@ -161,15 +220,17 @@ pub fn cards(
             Card {
                 period: *p,
                 teams: rows,
-                total: figures(&total, &targets, &fallback),
+                total: figures_of(&total, &r.targets, &fallback),
             }
         })
-        .collect())
+        .collect()
 }
 
-/// The cards of consecutive periods, many months read in two halves on two
-/// connections at once: each period's figures stand alone, and reading a
-/// year of cases is most of the work.
+/// The scorecards of consecutive, ascending periods. Cases resolved in a
+/// period count for the team that resolved them; cases received in it for
+/// their current team. The periods' months are read in two halves on two
+/// connections at once: each month's tally stands alone, and reading the
+/// months is most of the work (a single year-long period's too).
 pub async fn cards_in_parallel(
     db: &crate::db::Db,
     settings: std::sync::Arc<Settings>,
@@ -177,19 +238,26 @@ pub async fn cards_in_parallel(
     periods: Vec<Period>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Card>, crate::service::ServiceError> {
-    let read = |half: Vec<Period>| {
-        let (settings, scope) = (settings.clone(), scope.clone());
-        db.read(move |c| cards(c, &settings, &scope, &half, now).map_err(crate::service::ServiceError::from))
+    let all = slices(&periods);
+    let half = all.len().div_ceil(2);
+    let (first, second) = (all[..half].to_vec(), all[half..].to_vec());
+    let (s, sc) = (settings.clone(), scope.clone());
+    let earlier = db.read(move |c| {
+        let tallies = read(c, &s, &sc, &first, now)?;
+        Ok::<_, crate::service::ServiceError>((tallies, reference(c)?))
+    });
+    let later = async {
+        if second.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (s, sc) = (settings.clone(), scope.clone());
+        db.read(move |c| read(c, &s, &sc, &second, now).map_err(crate::service::ServiceError::from))
+            .await
     };
-    if periods.len() < 4 {
-        return read(periods).await;
-    }
-    let later = periods[periods.len() / 2..].to_vec();
-    let earlier = periods[..periods.len() / 2].to_vec();
-    let (first, second) = tokio::join!(read(earlier), read(later));
-    let mut out = first?;
-    out.extend(second?);
-    Ok(out)
+    let (earlier, later) = tokio::join!(earlier, later);
+    let (mut tallies, reference) = earlier?;
+    tallies.extend(later?);
+    Ok(compose(&scope, &periods, &all, tallies, &reference))
 }
 
 #[cfg(test)]
@@ -200,30 +268,48 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn parts(periods: &[Period]) -> Vec<(usize, i32, NaiveDate, NaiveDate, bool)> {
+        slices(periods)
+            .into_iter()
+            .map(|s| (s.period, s.month, s.days.from, s.days.to, s.whole()))
+            .collect()
+    }
+
     #[test]
-    fn a_period_is_read_a_month_at_a_time() {
+    fn periods_are_read_a_month_at_a_time() {
         let p = Period {
             from: d("2025-12-15"),
-            to: d("2026-02-03"),
+            to: d("2026-02-28"),
         };
-        let parts: Vec<_> = p.months().map(|(y, p)| (y, p.from, p.to)).collect();
         assert_eq!(
-            parts,
+            parts(&[p]),
             vec![
-                (2025, d("2025-12-15"), d("2025-12-31")),
-                (2026, d("2026-01-01"), d("2026-01-31")),
-                (2026, d("2026-02-01"), d("2026-02-03")),
+                (0, 202512, d("2025-12-15"), d("2025-12-31"), false),
+                (0, 202601, d("2026-01-01"), d("2026-01-31"), true),
+                (0, 202602, d("2026-02-01"), d("2026-02-28"), true),
             ]
         );
         let day = Period {
             from: d("2026-10-31"),
             to: d("2026-10-31"),
         };
-        assert_eq!(day.months().count(), 1);
+        let month = Period {
+            from: d("2026-11-01"),
+            to: d("2026-11-29"),
+        };
+        assert_eq!(
+            parts(&[day, month]),
+            vec![
+                (0, 202610, d("2026-10-31"), d("2026-10-31"), false),
+                (1, 202611, d("2026-11-01"), d("2026-11-29"), false),
+            ]
+        );
         let year = Period {
             from: d("2026-01-01"),
             to: d("2026-12-31"),
         };
-        assert_eq!(year.months().count(), 12);
+        assert_eq!(slices(&[year]).len(), 12);
+        assert!(slices(&[year]).iter().all(Slice::whole));
+        assert!(slices(&[]).is_empty());
     }
 }

@@ -15,6 +15,7 @@ pub mod rules;
 pub mod sessions;
 pub mod stats;
 pub mod surveys;
+pub mod tallies;
 pub mod targets;
 pub mod teams;
 pub mod tokens;

@@ -20,6 +20,7 @@ mod open311;
 mod operations;
 mod queues;
 mod schema;
+mod scorecard_sums;
 mod scorecards;
 mod smtp;
 mod tracking;

@@ -14,7 +14,7 @@ use crate::on_both_backends;
 
 /// A case taken by the admin, received at a fixed past instant; phone-only
 /// citizens get no emailed survey.
-async fn case(app: &TestApp, category: &str, received_at: &str, email: bool) -> String {
+pub(crate) async fn case(app: &TestApp, category: &str, received_at: &str, email: bool) -> String {
     let mut b = grievance("가로등이 꺼져 있습니다");
     b["category"] = json!(category);
     b["channel"] = json!("phone");
@@ -27,7 +27,7 @@ async fn case(app: &TestApp, category: &str, received_at: &str, email: bool) -> 
     c["id"].as_str().unwrap().to_string()
 }
 
-async fn act(app: &TestApp, id: &str, action: &str, body: Value) -> Value {
+pub(crate) async fn act(app: &TestApp, id: &str, action: &str, body: Value) -> Value {
     let (s, v) = app
         .admin_json(Method::POST, &format!("/api/v1/cases/{id}/{action}"), Some(&body))
         .await;
@@ -46,7 +46,7 @@ async fn resolve(app: &TestApp, id: &str, at: &str) {
         .await;
 }
 
-async fn phone_answer(app: &TestApp, id: &str, process: i32, result: i32) {
+pub(crate) async fn phone_answer(app: &TestApp, id: &str, process: i32, result: i32) {
     act(
         app,
         id,
@@ -80,7 +80,7 @@ fn team<'a>(items: &'a Value, name_part: &str) -> &'a Value {
 }
 
 /// GETs as the admin, asserting 200.
-async fn get_ok(app: &TestApp, path: &str) -> Value {
+pub(crate) async fn get_ok(app: &TestApp, path: &str) -> Value {
     let (s, v) = app.admin_json(Method::GET, path, None).await;
     assert_eq!(s, 200, "{path}: {v}");
     v
@@ -362,7 +362,7 @@ on_both_backends! {
 }
 
 /// Runs `civicdesk seed-demo` against the app's database.
-async fn seed_demo(app: &TestApp, cases: u32) {
+pub(crate) async fn seed_demo(app: &TestApp, cases: u32) {
     let url = app.db_url.clone();
     let out = tokio::task::spawn_blocking(move || {
         std::process::Command::new(env!("CARGO_BIN_EXE_civicdesk"))
