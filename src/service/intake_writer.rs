@@ -45,7 +45,13 @@ impl IntakeWriter {
                             Err(_) => break,
                         }
                     }
-                    write(&db, &settings, jobs);
+                    // A bug that panics fails this batch's requests (their
+                    // answers are dropped: 503, retry), not every later intake.
+                    let written =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| write(&db, &settings, jobs)));
+                    if written.is_err() {
+                        tracing::error!("the intake writer failed a batch");
+                    }
                 }
             })?;
         Ok(IntakeWriter { queue })
