@@ -87,11 +87,12 @@ async fn page_all(app: &TestApp, query: &str, key: &str) -> Vec<(String, String)
 both_backends! {
     async fn every_filter_works_alone_and_combined(app) {
         let a = record(app, "야간 공사 소음", "grievance", "noise", "2026-11-02T10:00:00+09:00").await;
-        // B and E arrived in the last days: never overdue, whenever the test runs.
+        // B, C and E arrived in the last days: never overdue, whenever the test runs.
         let seoul = chrono::Utc::now().with_timezone(&chrono_tz::Asia::Seoul);
         let (b_at, e_at) = (seoul - chrono::Duration::days(1), seoul - chrono::Duration::days(2));
+        let c_at = seoul - chrono::Duration::days(3);
         let b = record(app, "학교 앞 포트홀", "grievance", "road-damage", &b_at.to_rfc3339()).await;
-        let c = record(app, "자전거 도로 제안", "proposal", "citizen-proposal", "2026-11-03T10:00:00+09:00").await;
+        let c = record(app, "자전거 도로 제안", "proposal", "citizen-proposal", &c_at.to_rfc3339()).await;
         let d = record(app, "쓰레기 무단투기", "grievance", "waste", "2026-11-02T10:00:00+09:00").await;
         let e = record(app, "Noise at NIGHT, 50% louder", "grievance", "noise", &e_at.to_rfc3339()).await;
         let (_, f_case) = read(app.post_public("/api/v1/cases", &grievance("분리수거 쓰레기 문의")).await).await;
