@@ -224,3 +224,28 @@ both_backends! {
         assert!(case["team"]["name"].as_str().unwrap().contains("Environment"));
     }
 }
+
+/// Two databases in one process (here: made from one template, so their
+/// migration-written ids are the same, and at the same reference version)
+/// never share cached reference data: each intake routes with its own
+/// database's categories and teams.
+#[tokio::test]
+async fn two_databases_in_one_process_keep_their_own_reference_data() {
+    for backend in [crate::helpers::Backend::Sqlite, crate::helpers::Backend::Postgres] {
+        let Some(first) = crate::helpers::spawn_app(backend).await else {
+            continue;
+        };
+        let Some(second) = crate::helpers::spawn_app(backend).await else {
+            continue;
+        };
+        for app in [&first, &second, &first] {
+            let mut body = grievance("보도블록이 깨졌습니다");
+            body["category"] = json!("road-damage");
+            let (status, receipt) = read(app.post_public("/api/v1/cases", &body).await).await;
+            assert_eq!(status, 201, "{receipt}");
+            assert_eq!(receipt["category"]["code"], "road-damage");
+        }
+        first.stop().await;
+        second.stop().await;
+    }
+}
