@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use crate::helpers::{spawn_app_with, Backend, TestApp};
 use crate::on_both_backends;
-use crate::scorecards::{act, case, get_ok, phone_answer, seed_demo};
+use crate::scorecards::{act, case, declare_holiday_after, get_ok, phone_answer, seed_demo};
 
 /// The counts of a scorecard that add up across periods (not `overdue`,
 /// which the clock may change between two requests).
@@ -173,21 +173,7 @@ on_both_backends! {
         recent_months_add_up(&app).await;
 
         // A holiday declared later on a working day in between: one day less in the month's tallies.
-        let mut added = None;
-        for n in 3..10 {
-            let day = received + chrono::Duration::days(n);
-            if matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
-                continue;
-            }
-            let (s, _) = app
-                .admin_json(Method::POST, "/api/v1/holidays", Some(&json!({"date": day, "name": "임시공휴일"})))
-                .await;
-            if s == 201 {
-                added = Some(day);
-                break;
-            }
-        }
-        let day = added.expect("a working day to declare a holiday on");
+        let day = declare_holiday_after(&app, received).await;
         let (_, holiday) = recent_months_add_up(&app).await;
         let days = |s: &Sums| s["total"][COUNTS.len()];
         assert!(days(&holiday) < days(&resolved), "{holiday:?} {resolved:?}");

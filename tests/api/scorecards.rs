@@ -361,6 +361,31 @@ on_both_backends! {
     }
 }
 
+/// Declares a holiday on the first working day 3 to 9 days after `received`
+/// that is not a holiday yet; that day.
+pub(crate) async fn declare_holiday_after(app: &TestApp, received: chrono::NaiveDate) -> chrono::NaiveDate {
+    for n in 3..10 {
+        let day = received + chrono::Duration::days(n);
+        if matches!(
+            chrono::Datelike::weekday(&day),
+            chrono::Weekday::Sat | chrono::Weekday::Sun
+        ) {
+            continue;
+        }
+        let (s, _) = app
+            .admin_json(
+                Method::POST,
+                "/api/v1/holidays",
+                Some(&json!({"date": day, "name": "임시공휴일"})),
+            )
+            .await;
+        if s == 201 {
+            return day;
+        }
+    }
+    panic!("no working day to declare a holiday on");
+}
+
 /// Runs `civicdesk seed-demo` against the app's database.
 pub(crate) async fn seed_demo(app: &TestApp, cases: u32) {
     let url = app.db_url.clone();
@@ -472,21 +497,7 @@ on_both_backends! {
         assert!(days >= 8.0, "two weeks are at least eight business days: {before}");
 
         // A holiday declared later on a working day in between: one day less, at once.
-        let mut added = None;
-        for n in 3..10 {
-            let day = received + chrono::Duration::days(n);
-            if matches!(chrono::Datelike::weekday(&day), chrono::Weekday::Sat | chrono::Weekday::Sun) {
-                continue;
-            }
-            let (s, _) = app
-                .admin_json(Method::POST, "/api/v1/holidays", Some(&json!({"date": day, "name": "임시공휴일"})))
-                .await;
-            if s == 201 {
-                added = Some(day);
-                break;
-            }
-        }
-        let day = added.expect("a working day to declare a holiday on");
+        let day = declare_holiday_after(&app, received).await;
         check(&roads_now(&app).await, &[("median_processing_days", Some(days - 1.0))]);
         let (s, _) = app.admin_json(Method::DELETE, &format!("/api/v1/holidays/{day}"), None).await;
         assert_eq!(s, 200);
