@@ -5,7 +5,13 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
+use crate::db::schema::reference_version;
 use crate::db::Conn;
+
+diesel::define_sql_function! {
+    /// PostgreSQL's name of the database the connection uses.
+    fn current_database() -> Text;
+}
 
 #[derive(QueryableByName)]
 struct Row {
@@ -18,19 +24,29 @@ struct Row {
 /// Which database this is, and its reference data's version. The id written
 /// by the migration is copied with the data (a database made from a template,
 /// a restored dump, a copied file), so the identity also names the database
-/// itself: its name and oid on PostgreSQL, its file on SQLite.
+/// itself: its name on PostgreSQL, its file on SQLite. (On PostgreSQL the
+/// query is built with the DSL so that it stays a prepared statement: it runs
+/// in every unit of work.)
 pub fn version(conn: &mut Conn) -> QueryResult<(String, i64)> {
-    let sql = match conn {
-        Conn::Pg(_) => {
-            "SELECT database_id || '/' || current_database() || '/' || \
-             (SELECT oid FROM pg_database WHERE datname = current_database())::text AS database, version \
-             FROM reference_version WHERE id = 1"
+    match conn {
+        Conn::Pg(pg) => {
+            let (id, name, version): (String, String, i64) = reference_version::table
+                .find(1)
+                .select((
+                    reference_version::database_id,
+                    current_database(),
+                    reference_version::version,
+                ))
+                .first(pg)?;
+            Ok((format!("{id}/{name}"), version))
         }
         Conn::Sqlite(_) => {
-            "SELECT database_id || '/' || (SELECT file FROM pragma_database_list WHERE name = 'main') AS database, \
-             version FROM reference_version WHERE id = 1"
+            let row: Row = diesel::sql_query(
+                "SELECT database_id || '/' || (SELECT file FROM pragma_database_list WHERE name = 'main') \
+                 AS database, version FROM reference_version WHERE id = 1",
+            )
+            .get_result(conn)?;
+            Ok((row.database, row.version))
         }
-    };
-    let row: Row = diesel::sql_query(sql).get_result(conn)?;
-    Ok((row.database, row.version))
+    }
 }
