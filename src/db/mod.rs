@@ -1,6 +1,7 @@
 //! The database: one connection type over SQLite and PostgreSQL, its pool,
 //! and the migrations of each backend.
 
+pub mod prepared;
 pub mod schema;
 pub mod types;
 
@@ -299,6 +300,23 @@ impl Db {
                 f(c)
             })
         })
+    }
+
+    /// Runs work of ONE writing statement outside a transaction, in the
+    /// writer's turn on SQLite: a single statement commits on its own, so a
+    /// BEGIN and a COMMIT would only add two round trips. (SQLite takes the
+    /// write lock when such a statement starts, not after it has read.)
+    pub fn write_one_blocking<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut Conn) -> Result<T, E>,
+        E: From<DbError>,
+    {
+        let mut conn = self.get().map_err(E::from)?;
+        let _turn = self
+            .write_turn
+            .as_ref()
+            .map(|m| m.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        conn.run(f)
     }
 
     /// Refreshes the planner's statistics after a bulk load (and, on

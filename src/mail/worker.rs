@@ -107,23 +107,34 @@ fn send_due(db: &Db, settings: &Settings, mailer: &Mailer) -> Result<usize, DbEr
                 scope.spawn(move || {
                     let mut tried = 0;
                     // The outcome of the email sent last is written in the
-                    // transaction that takes the next one: one commit an email.
+                    // statement (after a failure, the transaction) that takes
+                    // the next one: one commit an email.
                     let mut last: Option<(&Mail, Result<(), String>)> = None;
                     for mail in chunk {
                         let at = now().naive_utc();
-                        let taken = db.write_blocking(|c| {
-                            if let Some((sent, outcome)) = last.take() {
-                                record(c, settings, sent, outcome)?;
-                            }
-                            store::outbox::lease(c, &mail.id, at, at + LEASE).map_err(DbError::from)
-                        })?;
+                        let taken = match last.take() {
+                            // The usual case in one statement without BEGIN
+                            // and COMMIT: one round trip an email.
+                            Some((sent, Ok(()))) => db.write_one_blocking(|c| {
+                                store::outbox::sent_and_lease(c, &sent.id, at, &mail.id, at + LEASE)
+                                    .map_err(DbError::from)
+                            })?,
+                            Some((failed, outcome)) => db.write_blocking(|c| {
+                                record(c, settings, failed, outcome)?;
+                                store::outbox::lease(c, &mail.id, at, at + LEASE).map_err(DbError::from)
+                            })?,
+                            None => db.write_one_blocking(|c| {
+                                store::outbox::lease(c, &mail.id, at, at + LEASE).map_err(DbError::from)
+                            })?,
+                        };
                         if taken {
                             tried += 1;
                             last = Some((mail, mailer.send(&settings.mail_from, mail)));
                         }
                     }
                     if let Some((sent, outcome)) = last {
-                        db.write_blocking(|c| record(c, settings, sent, outcome))?;
+                        // One statement either way.
+                        db.write_one_blocking(|c| record(c, settings, sent, outcome))?;
                     }
                     Ok(tried)
                 })

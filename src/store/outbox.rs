@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use crate::db::prepared::Prepared;
 use crate::db::schema::outbox;
 use crate::db::types::Id;
 use crate::db::Conn;
@@ -123,45 +124,75 @@ pub fn due(conn: &mut Conn, now: NaiveDateTime, limit: i64) -> QueryResult<Vec<M
         .load(conn)
 }
 
+/// Not sent, and not held by a worker at `now`.
+#[diesel::dsl::auto_type]
+fn leasable(now: NaiveDateTime) -> _ {
+    let pending: &'static str = "pending";
+    outbox::status
+        .eq(pending)
+        .and(outbox::lease_until.is_null().or(outbox::lease_until.lt(now)))
+}
+
 /// Takes an email for sending until `until`; false when another worker has it.
 pub fn lease(conn: &mut Conn, id: &Id, now: NaiveDateTime, until: NaiveDateTime) -> QueryResult<bool> {
-    let n = diesel::update(
-        outbox::table
-            .find(id)
-            .filter(outbox::status.eq("pending"))
-            .filter(outbox::lease_until.is_null().or(outbox::lease_until.lt(now))),
-    )
-    .set(outbox::lease_until.eq(Some(until)))
-    .execute(conn)?;
+    let n =
+        Prepared(diesel::update(outbox::table.find(id).filter(leasable(now))).set(outbox::lease_until.eq(Some(until))))
+            .execute(conn)?;
     Ok(n == 1)
 }
 
 /// Marks an email delivered.
 pub fn mark_sent(conn: &mut Conn, id: &Id, at: NaiveDateTime) -> QueryResult<()> {
-    diesel::update(outbox::table.find(id))
-        .set((
-            outbox::status.eq("sent"),
-            outbox::sent_at.eq(Some(at)),
-            outbox::lease_until.eq(None::<NaiveDateTime>),
-            outbox::attempts.eq(outbox::attempts + 1),
-        ))
-        .execute(conn)
-        .map(drop)
+    Prepared(diesel::update(outbox::table.find(id)).set((
+        outbox::status.eq("sent"),
+        outbox::sent_at.eq(Some(at)),
+        outbox::lease_until.eq(None::<NaiveDateTime>),
+        outbox::attempts.eq(outbox::attempts + 1),
+    )))
+    .execute(conn)
+    .map(drop)
+}
+
+/// Marks email `sent` delivered at `at` and takes email `next` until
+/// `until` in one statement, as [`mark_sent`] and [`lease`] would; false
+/// when another worker has `next`. Outbox rows are never deleted, so the
+/// delivered one is always among the rows changed.
+pub fn sent_and_lease(
+    conn: &mut Conn,
+    sent: &Id,
+    at: NaiveDateTime,
+    next: &Id,
+    until: NaiveDateTime,
+) -> QueryResult<bool> {
+    use diesel::dsl::case_when;
+    use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
+    let is_sent = || outbox::id.eq(sent);
+    let n = Prepared(
+        diesel::update(outbox::table.filter(is_sent().or(outbox::id.eq(next).and(leasable(at))))).set((
+            outbox::status.eq(case_when::<_, _, Text>(is_sent(), "sent").otherwise(outbox::status)),
+            outbox::sent_at.eq(case_when::<_, _, Nullable<Timestamp>>(is_sent(), Some(at)).otherwise(outbox::sent_at)),
+            // No ELSE: NULL for the delivered one.
+            outbox::lease_until.eq(case_when::<_, _, Timestamp>(outbox::id.eq(next), until)),
+            outbox::attempts
+                .eq(case_when::<_, _, Integer>(is_sent(), outbox::attempts + 1).otherwise(outbox::attempts)),
+        )),
+    )
+    .execute(conn)?;
+    Ok(n == 2)
 }
 
 /// Records a failed try: pending again from `retry_at`, or `failed` for good.
 pub fn mark_failed(conn: &mut Conn, id: &Id, error: &str, retry_at: Option<NaiveDateTime>) -> QueryResult<()> {
     let status = if retry_at.is_some() { "pending" } else { "failed" };
-    diesel::update(outbox::table.find(id))
-        .set((
-            outbox::status.eq(status),
-            outbox::attempts.eq(outbox::attempts + 1),
-            outbox::last_error.eq(Some(error)),
-            outbox::lease_until.eq(None::<NaiveDateTime>),
-            outbox::not_before.eq(retry_at.unwrap_or_else(|| chrono::Utc::now().naive_utc())),
-        ))
-        .execute(conn)
-        .map(drop)
+    Prepared(diesel::update(outbox::table.find(id)).set((
+        outbox::status.eq(status),
+        outbox::attempts.eq(outbox::attempts + 1),
+        outbox::last_error.eq(Some(error)),
+        outbox::lease_until.eq(None::<NaiveDateTime>),
+        outbox::not_before.eq(retry_at.unwrap_or_else(|| chrono::Utc::now().naive_utc())),
+    )))
+    .execute(conn)
+    .map(drop)
 }
 
 /// Cancels an email not yet sent (a reminder for a survey already answered).
