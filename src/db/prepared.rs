@@ -1,36 +1,63 @@
-//! Keeps a statement of a fixed shape as a prepared statement.
+//! UPDATEs of a fixed shape, kept as prepared statements.
 
 use diesel::backend::Backend;
-use diesel::query_builder::{AstPass, QueryFragment, QueryId};
+use diesel::expression::{AppearsOnTable, Expression};
+use diesel::query_builder::{AsChangeset, AstPass, QueryFragment, QueryId};
+use diesel::query_source::Table;
+use diesel::sql_types::BoolOrNullableBool;
 use diesel::{QueryResult, RunQueryDsl};
 
-/// A statement that diesel would prepare afresh at every call, kept in the
-/// connection's statement cache (by its SQL) instead. Diesel never caches an
-/// UPDATE, as its SET list may vary from call to call; one whose SQL is the
-/// same at every call is safe to cache. On PostgreSQL an uncached statement
-/// is parsed and planned at every call, which for the outbox worker's short
-/// UPDATEs cost as much as running them.
-#[derive(Debug, Clone, Copy)]
-pub struct Prepared<Q>(pub Q);
+/// `UPDATE table SET changes WHERE filter`, kept in the connection's
+/// statement cache (by its SQL) instead of prepared afresh at every call.
+/// Diesel's own UPDATE is never cached, as its SET list may vary from call
+/// to call; on PostgreSQL such a statement is parsed and planned at every
+/// call, which for the outbox worker's short UPDATEs cost as much as running
+/// them. Only for statements whose SQL is the same at every call: every
+/// value a bind, no optional changes.
+pub struct Update<T, V, W> {
+    table: T,
+    changes: V,
+    filter: W,
+}
 
-impl<Q, DB> QueryFragment<DB> for Prepared<Q>
+/// An UPDATE of `table` kept prepared (see [`Update`]).
+pub fn update<T, V, W>(table: T, filter: W, changes: V) -> Update<T::FromClause, V::Changeset, W>
 where
-    DB: Backend,
-    Q: QueryFragment<DB>,
+    T: Table,
+    V: AsChangeset<Target = T>,
+    W: Expression + AppearsOnTable<T>,
+    W::SqlType: BoolOrNullableBool,
 {
-    fn walk_ast<'b>(&'b self, pass: AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        self.0.walk_ast(pass)
-    }
-
-    fn is_safe_to_cache_prepared(&self, _backend: &DB) -> QueryResult<bool> {
-        Ok(true)
+    Update {
+        table: table.from_clause(),
+        changes: changes.as_changeset(),
+        filter,
     }
 }
 
-impl<Q> QueryId for Prepared<Q> {
+impl<T, V, W, DB> QueryFragment<DB> for Update<T, V, W>
+where
+    DB: Backend,
+    T: QueryFragment<DB>,
+    V: QueryFragment<DB>,
+    W: QueryFragment<DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        // Unlike diesel's UpdateStatement, no unsafe_to_cache_prepared: the
+        // SQL depends on the types only.
+        out.push_sql("UPDATE ");
+        self.table.walk_ast(out.reborrow())?;
+        out.push_sql(" SET ");
+        self.changes.walk_ast(out.reborrow())?;
+        out.push_sql(" WHERE ");
+        self.filter.walk_ast(out.reborrow())
+    }
+}
+
+impl<T, V, W> QueryId for Update<T, V, W> {
     // No static id: the cache is keyed by the SQL and the types of the binds.
     type QueryId = ();
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<Q, C> RunQueryDsl<C> for Prepared<Q> {}
+impl<T, V, W, C> RunQueryDsl<C> for Update<T, V, W> {}

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::prepared::Prepared;
+use crate::db::prepared;
 use crate::db::schema::outbox;
 use crate::db::types::Id;
 use crate::db::Conn;
@@ -135,20 +135,27 @@ fn leasable(now: NaiveDateTime) -> _ {
 
 /// Takes an email for sending until `until`; false when another worker has it.
 pub fn lease(conn: &mut Conn, id: &Id, now: NaiveDateTime, until: NaiveDateTime) -> QueryResult<bool> {
-    let n =
-        Prepared(diesel::update(outbox::table.find(id).filter(leasable(now))).set(outbox::lease_until.eq(Some(until))))
-            .execute(conn)?;
+    let n = prepared::update(
+        outbox::table,
+        outbox::id.eq(id).and(leasable(now)),
+        outbox::lease_until.eq(Some(until)),
+    )
+    .execute(conn)?;
     Ok(n == 1)
 }
 
 /// Marks an email delivered.
 pub fn mark_sent(conn: &mut Conn, id: &Id, at: NaiveDateTime) -> QueryResult<()> {
-    Prepared(diesel::update(outbox::table.find(id)).set((
-        outbox::status.eq("sent"),
-        outbox::sent_at.eq(Some(at)),
-        outbox::lease_until.eq(None::<NaiveDateTime>),
-        outbox::attempts.eq(outbox::attempts + 1),
-    )))
+    prepared::update(
+        outbox::table,
+        outbox::id.eq(id),
+        (
+            outbox::status.eq("sent"),
+            outbox::sent_at.eq(Some(at)),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+            outbox::attempts.eq(outbox::attempts + 1),
+        ),
+    )
     .execute(conn)
     .map(drop)
 }
@@ -167,15 +174,17 @@ pub fn sent_and_lease(
     use diesel::dsl::case_when;
     use diesel::sql_types::{Integer, Nullable, Text, Timestamp};
     let is_sent = || outbox::id.eq(sent);
-    let n = Prepared(
-        diesel::update(outbox::table.filter(is_sent().or(outbox::id.eq(next).and(leasable(at))))).set((
+    let n = prepared::update(
+        outbox::table,
+        is_sent().or(outbox::id.eq(next).and(leasable(at))),
+        (
             outbox::status.eq(case_when::<_, _, Text>(is_sent(), "sent").otherwise(outbox::status)),
             outbox::sent_at.eq(case_when::<_, _, Nullable<Timestamp>>(is_sent(), Some(at)).otherwise(outbox::sent_at)),
             // No ELSE: NULL for the delivered one.
             outbox::lease_until.eq(case_when::<_, _, Timestamp>(outbox::id.eq(next), until)),
             outbox::attempts
                 .eq(case_when::<_, _, Integer>(is_sent(), outbox::attempts + 1).otherwise(outbox::attempts)),
-        )),
+        ),
     )
     .execute(conn)?;
     Ok(n == 2)
@@ -184,13 +193,17 @@ pub fn sent_and_lease(
 /// Records a failed try: pending again from `retry_at`, or `failed` for good.
 pub fn mark_failed(conn: &mut Conn, id: &Id, error: &str, retry_at: Option<NaiveDateTime>) -> QueryResult<()> {
     let status = if retry_at.is_some() { "pending" } else { "failed" };
-    Prepared(diesel::update(outbox::table.find(id)).set((
-        outbox::status.eq(status),
-        outbox::attempts.eq(outbox::attempts + 1),
-        outbox::last_error.eq(Some(error)),
-        outbox::lease_until.eq(None::<NaiveDateTime>),
-        outbox::not_before.eq(retry_at.unwrap_or_else(|| chrono::Utc::now().naive_utc())),
-    )))
+    prepared::update(
+        outbox::table,
+        outbox::id.eq(id),
+        (
+            outbox::status.eq(status),
+            outbox::attempts.eq(outbox::attempts + 1),
+            outbox::last_error.eq(Some(error)),
+            outbox::lease_until.eq(None::<NaiveDateTime>),
+            outbox::not_before.eq(retry_at.unwrap_or_else(|| chrono::Utc::now().naive_utc())),
+        ),
+    )
     .execute(conn)
     .map(drop)
 }
