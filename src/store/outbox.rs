@@ -246,3 +246,70 @@ pub fn list(conn: &mut Conn, status: Option<&str>, limit: i64) -> QueryResult<Ve
     }
     q.load(conn)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{DatabaseUrl, Db};
+
+    fn mail(now: NaiveDateTime) -> Mail {
+        Mail {
+            id: Id::new(),
+            kind: "receipt".into(),
+            case_id: None,
+            to_addr: "a@example.org".into(),
+            subject: "s".into(),
+            text_body: "t".into(),
+            html_body: "h".into(),
+            status: "pending".into(),
+            attempts: 0,
+            not_before: now,
+            lease_until: None,
+            last_error: None,
+            created_at: now,
+            sent_at: None,
+        }
+    }
+
+    #[test]
+    fn one_statement_marks_the_sent_email_and_takes_the_next_unless_another_worker_has_it() {
+        let file = std::env::temp_dir().join(format!("civicdesk-outbox-{}.db", uuid::Uuid::now_v7().simple()));
+        let url = DatabaseUrl::parse(&format!("sqlite://{}", file.display())).unwrap();
+        let db = Db::open(&url, 1, std::time::Duration::from_secs(5)).unwrap();
+        let mut c = db.get().unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let until = now + chrono::Duration::seconds(120);
+        let (a, b, d) = (mail(now), mail(now), mail(now));
+        insert_many(&mut c, &[a.clone(), b.clone(), d.clone()]).unwrap();
+
+        assert!(lease(&mut c, &a.id, now, until).unwrap());
+        assert!(sent_and_lease(&mut c, &a.id, now, &b.id, until).unwrap());
+        let (a2, b2) = (
+            find(&mut c, &a.id).unwrap().unwrap(),
+            find(&mut c, &b.id).unwrap().unwrap(),
+        );
+        assert_eq!(
+            (a2.status.as_str(), a2.attempts, a2.sent_at, a2.lease_until),
+            ("sent", 1, Some(now), None)
+        );
+        assert_eq!(
+            (b2.status.as_str(), b2.attempts, b2.sent_at, b2.lease_until),
+            ("pending", 0, None, Some(until))
+        );
+
+        // d is held by another worker: b is marked all the same, d is not taken.
+        assert!(lease(&mut c, &d.id, now, until).unwrap());
+        assert!(!sent_and_lease(&mut c, &b.id, now, &d.id, until + chrono::Duration::seconds(1)).unwrap());
+        let (b3, d3) = (
+            find(&mut c, &b.id).unwrap().unwrap(),
+            find(&mut c, &d.id).unwrap().unwrap(),
+        );
+        assert_eq!((b3.status.as_str(), b3.attempts, b3.lease_until), ("sent", 1, None));
+        assert_eq!((d3.status.as_str(), d3.lease_until), ("pending", Some(until)));
+        drop(c);
+        drop(db);
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+    }
+}
