@@ -319,6 +319,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     follow_ups,
     targets,
     office_sessions,
+    reference_version,
 );
 
 diesel::table! {

@@ -2,10 +2,12 @@
 //! operator reads beside it, its history, and the figures the calendar gives it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
 use super::caller::Operator;
+use super::reference::{Reference, TokenHolder};
 use super::ServiceError;
 use crate::config::Settings;
 use crate::db::types::{now, utc, Id};
@@ -20,6 +22,12 @@ use crate::store::{self, cases::CaseRow, categories::Category, events::Event, op
 /// when unknown, forbidden when they see nothing of it.
 pub fn seen_case(c: &mut Conn, op: &Operator, id: &Id) -> Result<(CaseRow, Sight), ServiceError> {
     let row = store::cases::find(c, id)?.ok_or_else(|| ServiceError::not_found("case", id.as_str()))?;
+    let seen = sight_of(c, op, &row)?;
+    Ok((row, seen))
+}
+
+/// How much of a case the operator sees; forbidden when nothing.
+fn sight_of(c: &mut Conn, op: &Operator, row: &CaseRow) -> Result<Sight, ServiceError> {
     let in_teams = row.team_id.as_ref().is_some_and(|t| op.team_ids.contains(t));
     let status = Status::parse(&row.status).unwrap_or(Status::Received);
     let on_worklist = op.role == Role::Happycall && store::surveys::on_worklist(c, &row.id, now().naive_utc())?;
@@ -30,7 +38,7 @@ pub fn seen_case(c: &mut Conn, op: &Operator, id: &Id) -> Result<(CaseRow, Sight
         Sight::Nothing => Err(ServiceError::Forbidden(
             "this case belongs to a team you are not in".into(),
         )),
-        seen => Ok((row, seen)),
+        seen => Ok(seen),
     }
 }
 
@@ -63,7 +71,15 @@ pub struct CaseDetail {
 /// The case as an operator reads it, with its figures as of now.
 pub fn detail(c: &mut Conn, settings: &Settings, row: CaseRow) -> Result<CaseDetail, ServiceError> {
     let reference = super::reference::current(c)?;
-    let calendar = settings.calendar_of(&reference);
+    let holds = store::holds::for_cases(c, std::slice::from_ref(&row.id))?
+        .remove(&row.id)
+        .unwrap_or_default();
+    Ok(detail_with(settings, &reference, row, &holds))
+}
+
+/// The case as an operator reads it, from its holds and the reference data.
+fn detail_with(settings: &Settings, reference: &Reference, row: CaseRow, holds: &[Hold]) -> CaseDetail {
+    let calendar = settings.calendar_of(reference);
     let category = row.category_id.as_ref().and_then(|id| reference.category(id)).cloned();
     let team = row.team_id.as_ref().and_then(|id| reference.teams.get(id)).cloned();
     let assignee = row
@@ -71,17 +87,14 @@ pub fn detail(c: &mut Conn, settings: &Settings, row: CaseRow) -> Result<CaseDet
         .as_ref()
         .and_then(|id| reference.operators.get(id))
         .cloned();
-    let holds = store::holds::for_cases(c, std::slice::from_ref(&row.id))?
-        .remove(&row.id)
-        .unwrap_or_default();
-    let figures = Figures::of(&calendar, &row, &holds, now());
-    Ok(CaseDetail {
+    let figures = Figures::of(&calendar, &row, holds, now());
+    CaseDetail {
         row,
         category,
         team,
         assignee,
         figures,
-    })
+    }
 }
 
 /// One case for an operator covering it; a happy-call operator does not learn who worked it.
@@ -92,6 +105,34 @@ pub fn show(c: &mut Conn, settings: &Settings, op: &Operator, id: &Id) -> Result
         detail.assignee = None;
     }
     Ok(detail)
+}
+
+/// One case for the holder of an API token (by its hash), with the holder:
+/// the API's most frequent request, so the case, its holds and the reference
+/// data's version come in one statement on PostgreSQL, and the token from
+/// the reference data in memory.
+pub fn read_with_token(
+    c: &mut Conn,
+    settings: &Settings,
+    token_hash: &str,
+    id: &Id,
+) -> Result<(Arc<TokenHolder>, CaseDetail), ServiceError> {
+    let found = store::cases::find_for_reading(c, id)?;
+    let reference = match &found {
+        Some(f) => super::reference::at(c, f.version.0.clone(), f.version.1)?,
+        None => super::reference::current(c)?,
+    };
+    // Who asks comes first: an unknown token learns nothing, not even whether the case exists.
+    let holder = reference
+        .token(c, token_hash)?
+        .ok_or_else(|| ServiceError::Unauthenticated("the bearer token is unknown or revoked".into()))?;
+    let found = found.ok_or_else(|| ServiceError::not_found("case", id.as_str()))?;
+    let seen = sight_of(c, &holder.operator, &found.row)?;
+    let mut detail = detail_with(settings, &reference, found.row, &found.holds);
+    if seen == Sight::Public {
+        detail.assignee = None;
+    }
+    Ok((holder, detail))
 }
 
 /// A case's history as the operator may read it.

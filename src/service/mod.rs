@@ -33,6 +33,9 @@ pub enum ServiceError {
     /// The thing asked for does not exist.
     #[error("{0}")]
     NotFound(String),
+    /// The caller's credentials are unknown or revoked.
+    #[error("{0}")]
+    Unauthenticated(String),
     /// The caller may not do this.
     #[error("{0}")]
     Forbidden(String),

@@ -62,6 +62,12 @@ const MAX_TOKENS: usize = 10_000;
 /// it is current, else read again (in the caller's transaction).
 pub fn current(c: &mut Conn) -> diesel::QueryResult<Arc<Reference>> {
     let (database, version) = store::reference::version(c)?;
+    at(c, database, version)
+}
+
+/// The reference data of this database at a version the caller has just read
+/// (with other data, in one statement): from memory when it is that version.
+pub fn at(c: &mut Conn, database: String, version: i64) -> diesel::QueryResult<Arc<Reference>> {
     if let Some(r) = read_cache().get(&database).filter(|r| r.version == version) {
         return Ok(r.clone());
     }

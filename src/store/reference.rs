@@ -13,6 +13,11 @@ diesel::define_sql_function! {
     fn current_database() -> Text;
 }
 
+/// The identity of a database: the id its migration wrote and its own name (or file).
+pub fn identity(database_id: &str, name: &str) -> String {
+    format!("{database_id}/{name}")
+}
+
 #[derive(QueryableByName)]
 struct Row {
     #[diesel(sql_type = Text)]
@@ -38,7 +43,7 @@ pub fn version(conn: &mut Conn) -> QueryResult<(String, i64)> {
                     reference_version::version,
                 ))
                 .first(pg)?;
-            Ok((format!("{id}/{name}"), version))
+            Ok((identity(&id, &name), version))
         }
         Conn::Sqlite(_) => {
             let row: Row = diesel::sql_query(

@@ -11,6 +11,7 @@ use super::AppState;
 use crate::credentials::token_hash;
 use crate::db::types::now;
 use crate::service::caller::Operator;
+use crate::service::reference::TokenHolder;
 use crate::service::settings::tokens;
 use crate::service::{reference, ServiceError};
 
@@ -33,12 +34,22 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
 
 /// The operator whose API token this is; 401 when unknown or revoked.
 pub async fn authenticate(state: web::Data<AppState>, token: String) -> Result<Operator, ApiError> {
-    let hash = token_hash(&token);
+    authenticate_hash(state, token_hash(&token)).await
+}
+
+/// The operator whose API token has this hash; 401 when unknown or revoked.
+pub async fn authenticate_hash(state: web::Data<AppState>, hash: String) -> Result<Operator, ApiError> {
     let found = state
         .db
         .read(move |c| Ok::<_, ServiceError>(reference::current(c)?.token(c, &hash)?))
         .await?;
     let holder = found.ok_or_else(|| ApiError::Unauthorized("the bearer token is unknown or revoked".into()))?;
+    note_use(&state, &holder).await;
+    Ok(holder.operator.clone())
+}
+
+/// Records a token's use when the last one recorded is stale.
+pub async fn note_use(state: &AppState, holder: &TokenHolder) {
     let at = now().naive_utc();
     let stale = {
         let mut last = holder.last_used_at.lock().unwrap_or_else(|p| p.into_inner());
@@ -56,7 +67,26 @@ pub async fn authenticate(state: web::Data<AppState>, token: String) -> Result<O
             tracing::warn!(error = %e, "could not record a token's use");
         }
     }
-    Ok(holder.operator.clone())
+}
+
+/// A bearer token that must be there, by its hash, for a handler that
+/// authenticates in its own unit of work (see `service::cases::read_with_token`).
+pub struct Bearer(pub String);
+
+impl FromRequest for Bearer {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(bearer(req).and_then(|token| {
+            let token = token.ok_or_else(missing)?;
+            Ok(Bearer(token_hash(&token)))
+        }))
+    }
+}
+
+fn missing() -> ApiError {
+    ApiError::Unauthorized("this needs an operator: send Authorization: Bearer <token>".into())
 }
 
 fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
@@ -73,9 +103,7 @@ impl FromRequest for Operator {
         let token = bearer(req);
         let state = state_of(req);
         Box::pin(async move {
-            let token = token?.ok_or_else(|| {
-                ApiError::Unauthorized("this needs an operator: send Authorization: Bearer <token>".into())
-            })?;
+            let token = token?.ok_or_else(missing)?;
             authenticate(state?, token).await
         })
     }

@@ -118,6 +118,7 @@ impl From<crate::service::ServiceError> for ApiError {
         use crate::service::ServiceError as S;
         match e {
             S::NotFound(m) => ApiError::NotFound(m),
+            S::Unauthenticated(m) => ApiError::Unauthorized(m),
             S::Forbidden(m) => ApiError::Forbidden(m),
             S::Conflict(m) => ApiError::Conflict(m),
             S::Gone(m) => ApiError::Gone(m),

@@ -35,6 +35,33 @@ both_backends! {
         problem(app.request(Method::GET, "/api/v1/operators").bearer_auth(&agent).send().await.unwrap(), 403).await;
     }
 
+    async fn a_case_read_asks_who_is_calling_before_anything_about_the_case(app) {
+        let (_, case) = read(app.post_public("/api/v1/cases", &grievance("포트홀")).await).await;
+        let id = case["id"].as_str().unwrap();
+        let unknown = "0192f0e4-0000-7000-8000-000000000000";
+        let get = |path: String, token: Option<String>| async move {
+            let r = app.request(Method::GET, &path);
+            let r = match token { Some(t) => r.bearer_auth(t), None => r };
+            r.send().await.unwrap()
+        };
+        let r = get(format!("/api/v1/cases/{id}"), None).await;
+        assert!(r.headers().get("www-authenticate").is_some());
+        problem(r, 401).await;
+        // An unknown token learns nothing: not whether the case exists, not whether the id is well formed.
+        for path in [format!("/api/v1/cases/{id}"), format!("/api/v1/cases/{unknown}"), "/api/v1/cases/not-an-id".to_string()] {
+            problem(get(path, Some("cd_not_a_token".into())).await, 401).await;
+        }
+        let (op_id, token) = app.operator("admin", &[]).await;
+        let (s, body) = read(get(format!("/api/v1/cases/{id}"), Some(token.clone())).await).await;
+        assert_eq!((s, body["id"].as_str()), (200, Some(id)));
+        problem(get(format!("/api/v1/cases/{unknown}"), Some(token.clone())).await, 404).await;
+        problem(get("/api/v1/cases/not-an-id".into(), Some(token.clone())).await, 404).await;
+        // Deactivated: the very next read of the case refuses the token.
+        let (s, _) = app.admin_json(Method::DELETE, &format!("/api/v1/operators/{op_id}"), None).await;
+        assert_eq!(s, 200);
+        problem(get(format!("/api/v1/cases/{id}"), Some(token)).await, 401).await;
+    }
+
     async fn revoked_tokens_and_inactive_operators_are_refused(app) {
         let (op_id, token) = app.operator("manager", &[]).await;
         let ok = |t: String| async move { app.request(Method::GET, "/api/v1/teams").bearer_auth(t).send().await.unwrap().status().as_u16() };

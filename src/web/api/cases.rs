@@ -15,6 +15,7 @@ use crate::service::caller::Operator;
 use crate::service::cases::{CaseDetail, History};
 use crate::service::{self, intake, ServiceError};
 use crate::web::api::doc::Problem;
+use crate::web::auth::{authenticate_hash, note_use, Bearer};
 use crate::web::extract::JsonBody;
 use crate::web::problem::ApiError;
 use crate::web::throttle::PublicCaller;
@@ -147,13 +148,25 @@ impl From<intake::Receipt> for ReceiptView {
         (status = 200, description = "The case", body = CaseView),
         (status = 403, description = "The case belongs to a team the operator is not in", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn get(state: web::Data<AppState>, op: Operator, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let id = crate::web::path_id(&path, "case")?;
+pub async fn get(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = match crate::web::path_id(&path, "case") {
+        Ok(id) => id,
+        Err(not_found) => {
+            // As everywhere, who asks is checked first: 401 before 404.
+            authenticate_hash(state, bearer.0).await?;
+            return Err(not_found);
+        }
+    };
     let settings = state.settings.clone();
-    let detail = state
+    let (holder, detail) = state
         .db
-        .read(move |c| service::cases::show(c, &settings, &op, &id))
+        .read(move |c| service::cases::read_with_token(c, &settings, &bearer.0, &id))
         .await?;
+    note_use(&state, &holder).await;
     Ok(HttpResponse::Ok().json(CaseView::of(&state.settings, &detail)))
 }
 

@@ -250,7 +250,7 @@ impl From<ServiceError> for OfficeError {
     fn from(e: ServiceError) -> Self {
         match e {
             ServiceError::NotFound(_) => OfficeError::NotFound,
-            ServiceError::Forbidden(m) => OfficeError::Forbidden(m),
+            ServiceError::Forbidden(m) | ServiceError::Unauthenticated(m) => OfficeError::Forbidden(m),
             ServiceError::Unavailable(_) => OfficeError::Unavailable,
             other => OfficeError::Internal(other.to_string()),
         }
