@@ -103,9 +103,7 @@ impl Application {
                                 .get::<hygiene::RequestId>()
                                 .map_or_else(|| "-".into(), |id| id.0.clone())
                         })
-                        .custom_request_replace("route", |req| {
-                            req.match_pattern().unwrap_or_else(|| "(no route)".into())
-                        })
+                        .custom_request_replace("route", hygiene::Route::of)
                         .log_target("civicdesk::http"),
                 )
                 // Outermost: every line logged while the request runs carries its id (the access

@@ -197,7 +197,14 @@ pub async fn request_id(
         .filter(|v| sane_request_id(v))
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-    actix_web::HttpMessage::extensions_mut(&req).insert(RequestId(id.clone()));
+    // actix finds a pattern by matching the path against every route again:
+    // once here, not once for the access log and again for the metrics.
+    let route = Route(req.match_pattern().unwrap_or_else(|| "(no route)".into()));
+    {
+        let mut extensions = actix_web::HttpMessage::extensions_mut(&req);
+        extensions.insert(RequestId(id.clone()));
+        extensions.insert(route);
+    }
     let span = tracing::info_span!("request", request_id = %id);
     let mut res = next.call(req).instrument(span).await?;
     if let Ok(v) = header::HeaderValue::from_str(&id) {
@@ -207,6 +214,19 @@ pub async fn request_id(
     Ok(res)
 }
 
+/// The route pattern a request matched (`/api/v1/cases/{id}`), found once by [`request_id`].
+#[derive(Clone)]
+pub struct Route(pub String);
+
+impl Route {
+    /// The request's route pattern, or `(no route)`.
+    pub fn of(req: &ServiceRequest) -> String {
+        actix_web::HttpMessage::extensions(req)
+            .get::<Route>()
+            .map_or_else(|| "(no route)".into(), |r| r.0.clone())
+    }
+}
+
 /// Counts every request by its route pattern (never the raw path), method and
 /// status, and times it.
 pub async fn measure(
@@ -214,7 +234,7 @@ pub async fn measure(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = std::time::Instant::now();
-    let route = req.match_pattern().unwrap_or_else(|| "(no route)".into());
+    let route = Route::of(&req);
     let method = req.method().as_str().to_string();
     let res = next.call(req).await?;
     let m = &crate::metrics::METRICS;
