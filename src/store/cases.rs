@@ -423,9 +423,13 @@ pub fn receipt_no(year: i32, seq: i32) -> String {
 /// Takes `n` consecutive receipt numbers of a year; returns the first sequence number.
 pub fn reserve_receipt_numbers(conn: &mut Conn, year: i32, n: i32) -> QueryResult<i32> {
     loop {
-        let bumped = diesel::update(receipt_counters::table.find(year))
-            .set(receipt_counters::last_seq.eq(receipt_counters::last_seq + n))
-            .execute(conn)?;
+        // Once a batch of intakes: kept prepared (diesel's own UPDATE is planned at every call).
+        let bumped = crate::db::prepared::update(
+            receipt_counters::table,
+            receipt_counters::year.eq(year),
+            receipt_counters::last_seq.eq(receipt_counters::last_seq + n),
+        )
+        .execute(conn)?;
         if bumped == 0 {
             // First case of the year; a savepoint lets a concurrent first insert win cleanly.
             let first = conn.transaction(|c| {
