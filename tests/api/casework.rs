@@ -286,6 +286,25 @@ both_backends! {
         assert_eq!(resolved, 1, "one resolution in the history");
     }
 
+    async fn a_case_read_counts_every_hold_it_had(app) {
+        // Received Monday 16 Nov 2026 10:00; resolved now, so its processing days stay put.
+        let case = recorded(app, "noise", "grievance", "2026-11-16T10:00:00+09:00").await;
+        let id = case["id"].as_str().unwrap();
+        let (s, _) = act(app, crate::helpers::ADMIN_TOKEN, id, "resolve", Some(json!({"resolution": "조치 완료"}))).await;
+        assert_eq!(s, 200);
+        let days = || async {
+            let (s, c) = app.admin_json(Method::GET, &format!("/api/v1/cases/{id}"), None).await;
+            assert_eq!(s, 200, "{c}");
+            c["processing_days"].as_i64().unwrap()
+        };
+        let before = days().await;
+        // Two finished holds of a whole business day each (Tuesday 17 and Thursday 19 November, KST).
+        app.sql(format!("INSERT INTO case_holds (id, case_id, started_at, ended_at) VALUES \
+                 ('0193a0a0-0000-7000-8000-0000000000a1', '{id}', '2026-11-16 15:00:00', '2026-11-17 15:00:00'), \
+                 ('0193a0a0-0000-7000-8000-0000000000a2', '{id}', '2026-11-18 15:00:00', '2026-11-19 15:00:00')")).await;
+        assert_eq!(days().await, before - 2, "both holds, not only the first");
+    }
+
     async fn a_withdrawal_during_a_hold_ends_the_hold(app) {
         let case = recorded(app, "waste", "grievance", "2026-11-16T10:00:00+09:00").await;
         let id = case["id"].as_str().unwrap();
