@@ -5,10 +5,25 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::both_backends;
-use crate::helpers::{grievance, problem, read, TestApp};
+use crate::helpers::{grievance, problem, read, BusinessDays, TestApp};
 
-/// A case recorded by the admin, received at a fixed past instant.
-async fn recorded(app: &TestApp, category: &str, kind: &str, received_at: &str) -> Value {
+/// When the recorded cases arrived: 10:00 five business days ago. Recent on
+/// any date the tests run, so no 30-day progress notice joins the histories
+/// these tests compare (a fixed date would get one from 30 days after it).
+async fn received_recently(app: &TestApp) -> (BusinessDays, chrono::NaiveDate, String) {
+    let calendar = BusinessDays::of(app).await;
+    let day = calendar.ago(5);
+    (calendar, day, format!("{day}T10:00:00+09:00"))
+}
+
+/// A case recorded by the admin, received five business days ago.
+async fn recorded(app: &TestApp, category: &str, kind: &str) -> Value {
+    let (_, _, received_at) = received_recently(app).await;
+    recorded_at(app, category, kind, &received_at).await
+}
+
+/// A case recorded by the admin, received at `received_at`.
+async fn recorded_at(app: &TestApp, category: &str, kind: &str, received_at: &str) -> Value {
     let mut b = grievance("공사 소음이 심합니다");
     b["kind"] = json!(kind);
     b["category"] = json!(category);
@@ -59,9 +74,11 @@ async fn event_types(app: &TestApp, id: &str) -> Vec<String> {
 
 both_backends! {
     async fn a_grievance_goes_from_received_to_closed_through_every_step(app) {
-        // noise: 7 days; received Monday 2026-11-16 10:00 → due Tuesday 11-24 18:00.
-        let case = recorded(app, "noise", "grievance", "2026-11-16T10:00:00+09:00").await;
-        assert_eq!(case["due_at"], "2026-11-24T18:00:00+09:00");
+        // noise: 7 days; received at 10:00 on a business day (day 1) → due the 7th business day at 18:00.
+        let (calendar, day, received_at) = received_recently(app).await;
+        let case = recorded_at(app, "noise", "grievance", &received_at).await;
+        let due = format!("{}T18:00:00+09:00", calendar.nth_from(day, 7));
+        assert_eq!(case["due_at"], due.as_str());
         let id = case["id"].as_str().unwrap().to_string();
         let env = app.team_id("Environment").await;
         let (agent_id, agent) = app.operator("agent", &[&env]).await;
@@ -81,7 +98,7 @@ both_backends! {
         assert!(c["on_hold_since"].is_string());
         let (s, c) = act(app, &agent, &id, "resume", None).await;
         assert_eq!((s, c["status"].as_str()), (200, Some("in_progress")));
-        assert!(c["due_at"].as_str().unwrap() >= "2026-11-24T18:00:00+09:00");
+        assert!(c["due_at"].as_str().unwrap() >= due.as_str());
         let due_before_extension = c["due_at"].as_str().unwrap().to_string();
 
         // Extensions: at most the original 7 days, once; again only with consent.
@@ -90,8 +107,9 @@ both_backends! {
         let (s, c) = act(app, &agent, &id, "extend", Some(json!({"business_days": 3, "reason": "현장 측정 필요"}))).await;
         assert_eq!(s, 200, "{c}");
         assert_eq!(c["extended"], true);
-        if due_before_extension == "2026-11-24T18:00:00+09:00" {
-            assert_eq!(c["due_at"], "2026-11-27T18:00:00+09:00", "3 business days after Tuesday 18:00");
+        if due_before_extension == due {
+            let extended = format!("{}T18:00:00+09:00", calendar.nth_from(day, 10));
+            assert_eq!(c["due_at"], extended.as_str(), "3 business days after the 7th at 18:00");
         }
         let (s, e) = act(app, &agent, &id, "extend", Some(json!({"business_days": 2, "reason": "again"}))).await;
         assert_eq!(s, 409, "{e}");
@@ -129,7 +147,7 @@ both_backends! {
     }
 
     async fn a_transfer_keeps_receipt_and_due_date_and_hides_its_reason(app) {
-        let case = recorded(app, "road-damage", "grievance", "2026-11-16T10:00:00+09:00").await;
+        let case = recorded(app, "road-damage", "grievance").await;
         let id = case["id"].as_str().unwrap();
         let welfare = app.team_id("Welfare").await;
         let roads = app.team_id("Roads").await;
@@ -168,7 +186,7 @@ both_backends! {
     }
 
     async fn actions_the_status_does_not_allow_are_409_and_change_nothing(app) {
-        let case = recorded(app, "waste", "grievance", "2026-11-16T10:00:00+09:00").await;
+        let case = recorded(app, "waste", "grievance").await;
         let id = case["id"].as_str().unwrap();
         let admin = crate::helpers::ADMIN_TOKEN;
         for (action, detail) in [
@@ -198,7 +216,7 @@ both_backends! {
     }
 
     async fn proposals_need_an_outcome_and_a_rejected_one_can_be_re_reviewed(app) {
-        let case = recorded(app, "citizen-proposal", "proposal", "2026-11-16T10:00:00+09:00").await;
+        let case = recorded(app, "citizen-proposal", "proposal").await;
         let id = case["id"].as_str().unwrap();
         let admin = crate::helpers::ADMIN_TOKEN;
         let (s, e) = act(app, admin, id, "resolve", Some(json!({"resolution": "검토 결과"}))).await;
@@ -223,19 +241,21 @@ both_backends! {
         assert_eq!((s, v["status"].as_str()), (200, Some("in_progress")), "{v}");
         assert_eq!(v["outcome"], Value::Null);
 
-        let (s, c) = act(app, admin, id, "resolve", Some(json!({"resolution": "채택합니다", "outcome": "adopted", "planned_implementation_date": "2027-03-01"}))).await;
-        assert_eq!((s, c["planned_implementation_date"].as_str()), (200, Some("2027-03-01")));
+        // A plan is for the future, whenever the test runs.
+        let planned = (crate::helpers::seoul_today() + chrono::Duration::days(90)).to_string();
+        let (s, c) = act(app, admin, id, "resolve", Some(json!({"resolution": "채택합니다", "outcome": "adopted", "planned_implementation_date": planned}))).await;
+        assert_eq!((s, c["planned_implementation_date"].as_str()), (200, Some(planned.as_str())));
         let body = problem(re_review(json!({"reason": "again"})).await.unwrap(), 409).await;
         assert!(body["detail"].as_str().unwrap().contains("rejected proposal"));
 
         // A grievance has no outcome.
-        let g = recorded(app, "waste", "grievance", "2026-11-16T10:00:00+09:00").await;
+        let g = recorded(app, "waste", "grievance").await;
         let (s, e) = act(app, admin, g["id"].as_str().unwrap(), "resolve", Some(json!({"resolution": "x", "outcome": "adopted"}))).await;
         assert_eq!((s, e["errors"][0]["field"].as_str()), (422, Some("outcome")));
     }
 
     async fn operators_act_only_within_their_role_and_teams(app) {
-        let case = recorded(app, "road-damage", "grievance", "2026-11-16T10:00:00+09:00").await;
+        let case = recorded(app, "road-damage", "grievance").await;
         let id = case["id"].as_str().unwrap();
         let roads = app.team_id("Roads").await;
         let env = app.team_id("Environment").await;
@@ -259,7 +279,7 @@ both_backends! {
     }
 
     async fn two_simultaneous_resolves_give_one_200_and_one_409(app) {
-        let case = recorded(app, "waste", "grievance", "2026-11-16T10:00:00+09:00").await;
+        let case = recorded(app, "waste", "grievance").await;
         let id = case["id"].as_str().unwrap().to_string();
         let mut tasks = Vec::new();
         for i in 0..6 {
@@ -306,7 +326,7 @@ both_backends! {
     }
 
     async fn a_withdrawal_during_a_hold_ends_the_hold(app) {
-        let case = recorded(app, "waste", "grievance", "2026-11-16T10:00:00+09:00").await;
+        let case = recorded(app, "waste", "grievance").await;
         let id = case["id"].as_str().unwrap();
         let admin = crate::helpers::ADMIN_TOKEN;
         act(app, admin, id, "start", None).await;

@@ -392,3 +392,73 @@ pub async fn wait_for_line(lines: &std::sync::Mutex<Vec<String>>, part: &str, n:
     }
     panic!("no {n} lines with {part:?}: {:?}", lines.lock().unwrap());
 }
+
+/// Today in Seoul, the zone of every test deployment.
+pub fn seoul_today() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&chrono_tz::Asia::Seoul).date_naive()
+}
+
+/// The business calendar as the test sees it: weekends and the holidays the
+/// app lists, counted here on their own so that a test can check the app's
+/// figures on whatever day it runs.
+pub struct BusinessDays(std::collections::HashSet<chrono::NaiveDate>);
+
+impl BusinessDays {
+    /// The app's active holidays of the year before today to the year after.
+    pub async fn of(app: &TestApp) -> BusinessDays {
+        use chrono::Datelike;
+        let mut days = std::collections::HashSet::new();
+        let year = seoul_today().year();
+        for y in year - 1..=year + 1 {
+            let (s, list) = app
+                .admin_json(Method::GET, &format!("/api/v1/holidays?year={y}"), None)
+                .await;
+            assert_eq!(s, 200, "{list}");
+            for h in list["items"].as_array().unwrap() {
+                if h["active"] == true {
+                    days.insert(h["date"].as_str().unwrap().parse().unwrap());
+                }
+            }
+        }
+        BusinessDays(days)
+    }
+
+    /// Whether `d` is neither a weekend day nor a holiday.
+    pub fn is_business_day(&self, d: chrono::NaiveDate) -> bool {
+        use chrono::Datelike;
+        !matches!(d.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) && !self.0.contains(&d)
+    }
+
+    /// The `n`th business day before today.
+    pub fn ago(&self, n: usize) -> chrono::NaiveDate {
+        let mut d = seoul_today();
+        for _ in 0..n {
+            d = d.pred_opt().unwrap();
+            while !self.is_business_day(d) {
+                d = d.pred_opt().unwrap();
+            }
+        }
+        d
+    }
+
+    /// The `n`th business day from `start`, a business day, counted as day 1.
+    pub fn nth_from(&self, start: chrono::NaiveDate, n: usize) -> chrono::NaiveDate {
+        assert!(self.is_business_day(start), "{start} is not a business day");
+        let mut d = start;
+        for _ in 1..n {
+            d = d.succ_opt().unwrap();
+            while !self.is_business_day(d) {
+                d = d.succ_opt().unwrap();
+            }
+        }
+        d
+    }
+
+    /// The business days from `from` to `to`, both included.
+    pub fn between(&self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> i64 {
+        from.iter_days()
+            .take_while(|d| *d <= to)
+            .filter(|d| self.is_business_day(*d))
+            .count() as i64
+    }
+}
