@@ -308,7 +308,7 @@ both_backends! {
 
     async fn a_case_read_counts_every_hold_it_had(app) {
         // Received Monday 16 Nov 2026 10:00; resolved now, so its processing days stay put.
-        let case = recorded(app, "noise", "grievance", "2026-11-16T10:00:00+09:00").await;
+        let case = recorded_at(app, "noise", "grievance", "2026-11-16T10:00:00+09:00").await;
         let id = case["id"].as_str().unwrap();
         let (s, _) = act(app, crate::helpers::ADMIN_TOKEN, id, "resolve", Some(json!({"resolution": "조치 완료"}))).await;
         assert_eq!(s, 200);
