@@ -303,13 +303,14 @@ fn cores() -> u32 {
     std::thread::available_parallelism().map_or(2, |n| n.get() as u32)
 }
 
-/// Connections by default: twice the processors, at least four. More work on
+/// Connections by default: twice the processors, at least four, at most
+/// sixteen (ten replicas stay under PostgreSQL's usual 200). More work on
 /// the database at once than its machine has processors only makes it wait
 /// longer: with ten connections on two processors, one case read in a hundred
 /// took over 100 ms (PostgreSQL's backends descheduled while holding locks the
 /// others spin on); with four, 4 ms, at the same rate (bench/README.md).
 pub fn default_pool_size(cores: u32) -> u32 {
-    (2 * cores).clamp(4, 200)
+    (2 * cores).clamp(4, 16)
 }
 
 fn parse_num<T: std::str::FromStr>(v: Option<&str>, default: T) -> Option<T> {
@@ -365,7 +366,7 @@ mod tests {
         assert_eq!(default_pool_size(1), 4);
         assert_eq!(default_pool_size(2), 4);
         assert_eq!(default_pool_size(8), 16);
-        assert_eq!(default_pool_size(500), 200);
+        assert_eq!(default_pool_size(500), 16);
     }
 
     #[test]

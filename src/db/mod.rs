@@ -218,6 +218,8 @@ pub struct Db {
     /// connection just returned before a sleeping waiter wakes, and under
     /// load some requests then waited over a second (p99 370 ms at 12k reads/s).
     turns: Arc<tokio::sync::Semaphore>,
+    /// How long a request waits for its turn.
+    timeout: Duration,
 }
 
 impl Db {
@@ -243,6 +245,7 @@ impl Db {
             backend: url.backend,
             write_turn: (url.backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
             turns: Arc::new(tokio::sync::Semaphore::new(pool_size as usize)),
+            timeout,
         })
     }
 
@@ -304,12 +307,19 @@ impl Db {
 
     /// A request's turn at the pool (held until its work is done, even when
     /// the request itself goes away meanwhile).
+    /// Waits at most the pool's connection timeout, as a checkout did: a
+    /// database that does not keep up answers 503 instead of a growing queue.
     async fn turn(&self) -> Result<tokio::sync::OwnedSemaphorePermit, DbError> {
-        self.turns
-            .clone()
-            .acquire_owned()
-            .await
-            .map_err(|e| DbError::Unavailable(e.to_string()))
+        if self.turns.available_permits() == 0 {
+            crate::metrics::METRICS.pool_waits.inc();
+        }
+        match tokio::time::timeout(self.timeout, self.turns.clone().acquire_owned()).await {
+            Ok(Ok(turn)) => Ok(turn),
+            Ok(Err(closed)) => Err(DbError::Unavailable(closed.to_string())),
+            Err(_) => Err(DbError::Unavailable(
+                "no database connection became free in time".into(),
+            )),
+        }
     }
 
     /// The blocking form of [`Db::write`].
@@ -318,11 +328,13 @@ impl Db {
         F: FnOnce(&mut Conn) -> Result<T, E>,
         E: From<DbError> + From<diesel::result::Error>,
     {
-        let mut conn = self.get().map_err(E::from)?;
+        // The writer's turn before the connection: a writer waiting for its
+        // turn holds no connection that readers could use meanwhile.
         let _turn = self
             .write_turn
             .as_ref()
             .map(|m| m.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        let mut conn = self.get().map_err(E::from)?;
         conn.run(|conn| {
             conn.transaction(|c| {
                 if let Conn::Sqlite(sqlite) = c {
@@ -347,18 +359,18 @@ impl Db {
     /// Message-ID, the at-least-once the README states): on SQLite its
     /// commit is not synced on its own (`synchronous = NORMAL` for it) but
     /// with the next synced commit of any connection, as the WAL is written
-    /// in order. An email a commit had held SQLite's one writer through a
-    /// disk sync, in turn with the intakes (intake 2,200 → 2,800/s).
+    /// in order. Before, each email's commit held SQLite's one writer
+    /// through a disk sync, in turn with the intakes (intake 2,200 → 2,800/s).
     pub fn write_one_blocking<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut Conn) -> Result<T, E>,
         E: From<DbError>,
     {
-        let mut conn = self.get().map_err(E::from)?;
         let _turn = self
             .write_turn
             .as_ref()
             .map(|m| m.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        let mut conn = self.get().map_err(E::from)?;
         if !conn.set_synced(false) {
             return Err(E::from(DbError::Unavailable(
                 "cannot set SQLite's synchronous mode".into(),

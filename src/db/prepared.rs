@@ -12,8 +12,9 @@ use diesel::{QueryResult, RunQueryDsl};
 /// Diesel's own UPDATE is never cached, as its SET list may vary from call
 /// to call; on PostgreSQL such a statement is parsed and planned at every
 /// call, which for the outbox worker's short UPDATEs cost as much as running
-/// them. Only for statements whose SQL is the same at every call: every
-/// value a bind, no optional changes.
+/// them. Meant for statements whose SQL is the same at every call (every
+/// value a bind, no optional changes): one whose SQL varies only adds entries
+/// to the cache. The changes must not be empty (no `SET` list).
 pub struct Update<T, V, W> {
     table: T,
     changes: V,

@@ -133,7 +133,7 @@ fn send_due(db: &Db, settings: &Settings, mailer: &Mailer) -> Result<usize, DbEr
                         }
                     }
                     if let Some((sent, outcome)) = last {
-                        // One statement either way.
+                        // mark_sent or mark_failed alone: no BEGIN/COMMIT needed.
                         db.write_one_blocking(|c| record(c, settings, sent, outcome))?;
                     }
                     Ok(tried)
