@@ -100,11 +100,15 @@ fn detail_with(settings: &Settings, reference: &Reference, row: CaseRow, holds: 
 /// One case for an operator covering it; a happy-call operator does not learn who worked it.
 pub fn show(c: &mut Conn, settings: &Settings, op: &Operator, id: &Id) -> Result<CaseDetail, ServiceError> {
     let (row, seen) = seen_case(c, op, id)?;
-    let mut detail = detail(c, settings, row)?;
+    Ok(as_seen(detail(c, settings, row)?, seen))
+}
+
+/// The case as this much sight shows it: the public view leaves out who works it.
+fn as_seen(mut detail: CaseDetail, seen: Sight) -> CaseDetail {
     if seen == Sight::Public {
         detail.assignee = None;
     }
-    Ok(detail)
+    detail
 }
 
 /// One case for the holder of an API token (by its hash), with the holder:
@@ -128,11 +132,8 @@ pub fn read_with_token(
         .ok_or_else(|| ServiceError::Unauthenticated("the bearer token is unknown or revoked".into()))?;
     let found = found.ok_or_else(|| ServiceError::not_found("case", id.as_str()))?;
     let seen = sight_of(c, &holder.operator, &found.row)?;
-    let mut detail = detail_with(settings, &reference, found.row, &found.holds);
-    if seen == Sight::Public {
-        detail.assignee = None;
-    }
-    Ok((holder, detail))
+    let detail = detail_with(settings, &reference, found.row, &found.holds);
+    Ok((holder, as_seen(detail, seen)))
 }
 
 /// A case's history as the operator may read it.

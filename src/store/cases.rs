@@ -119,7 +119,8 @@ pub fn find(conn: &mut Conn, id: &Id) -> QueryResult<Option<CaseRow>> {
 /// A case, its holds (oldest first) and the reference data's version as
 /// [`store::reference::version`](crate::store::reference::version) reads it;
 /// `None` when there is no such case. The most frequent read: on PostgreSQL
-/// one statement (one round trip) instead of three.
+/// one statement (one round trip) instead of three, so it reads `case_holds`
+/// and `reference_version` here rather than in their own modules.
 pub fn find_for_reading(conn: &mut Conn, id: &Id) -> QueryResult<Option<CaseToRead>> {
     type Found = (
         CaseRow,
