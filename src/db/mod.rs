@@ -307,6 +307,7 @@ impl Db {
 
     /// A request's turn at the pool (held until its work is done, even when
     /// the request itself goes away meanwhile).
+    ///
     /// Waits at most the pool's connection timeout, as a checkout did: a
     /// database that does not keep up answers 503 instead of a growing queue.
     async fn turn(&self) -> Result<tokio::sync::OwnedSemaphorePermit, DbError> {
@@ -483,8 +484,31 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
     )
 }
 
+/// Throwaway SQLite files for unit tests.
+#[cfg(test)]
+pub(crate) mod scratch {
+    use super::DatabaseUrl;
+
+    /// A URL to a new SQLite file in the temporary folder, and the file.
+    pub fn temp_sqlite() -> (DatabaseUrl, std::path::PathBuf) {
+        let file = std::env::temp_dir().join(format!("civicdesk-db-{}.db", uuid::Uuid::now_v7().simple()));
+        (
+            DatabaseUrl::parse(&format!("sqlite://{}", file.display())).unwrap(),
+            file,
+        )
+    }
+
+    /// Removes the file and its WAL companions.
+    pub fn remove(file: &std::path::Path) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::scratch::{remove, temp_sqlite};
     use super::*;
 
     #[test]
@@ -508,20 +532,6 @@ mod tests {
         assert!(DatabaseUrl::parse("postgress://u@h/db").is_err());
         assert!(DatabaseUrl::parse("civicdesk.db").is_err());
         assert!(DatabaseUrl::parse("sqlite://").is_err());
-    }
-
-    fn temp_sqlite() -> (DatabaseUrl, std::path::PathBuf) {
-        let file = std::env::temp_dir().join(format!("civicdesk-db-{}.db", uuid::Uuid::now_v7().simple()));
-        (
-            DatabaseUrl::parse(&format!("sqlite://{}", file.display())).unwrap(),
-            file,
-        )
-    }
-
-    fn remove(file: &std::path::Path) {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-        }
     }
 
     #[test]

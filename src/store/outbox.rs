@@ -250,7 +250,7 @@ pub fn list(conn: &mut Conn, status: Option<&str>, limit: i64) -> QueryResult<Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::{DatabaseUrl, Db};
+    use crate::db::{scratch, Db};
 
     fn mail(now: NaiveDateTime) -> Mail {
         Mail {
@@ -273,8 +273,7 @@ mod tests {
 
     #[test]
     fn one_statement_marks_the_sent_email_and_takes_the_next_unless_another_worker_has_it() {
-        let file = std::env::temp_dir().join(format!("civicdesk-outbox-{}.db", uuid::Uuid::now_v7().simple()));
-        let url = DatabaseUrl::parse(&format!("sqlite://{}", file.display())).unwrap();
+        let (url, file) = scratch::temp_sqlite();
         let db = Db::open(&url, 1, std::time::Duration::from_secs(5)).unwrap();
         let mut c = db.get().unwrap();
         let now = chrono::Utc::now().naive_utc();
@@ -308,8 +307,6 @@ mod tests {
         assert_eq!((d3.status.as_str(), d3.lease_until), ("pending", Some(until)));
         drop(c);
         drop(db);
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
-        }
+        scratch::remove(&file);
     }
 }
