@@ -114,13 +114,15 @@ fn as_seen(mut detail: CaseDetail, seen: Sight) -> CaseDetail {
 /// One case for the holder of an API token (by its hash), with the holder:
 /// the API's most frequent request, so the case, its holds and the reference
 /// data's version come in one statement on PostgreSQL, and the token from
-/// the reference data in memory.
+/// the reference data in memory. An unknown token is the outer error; what
+/// the holder may not read (no such case, another team's) the inner one, so
+/// that the holder's use of the token is recorded either way.
 pub fn read_with_token(
     c: &mut Conn,
     settings: &Settings,
     token_hash: &str,
     id: &Id,
-) -> Result<(Arc<TokenHolder>, CaseDetail), ServiceError> {
+) -> Result<(Arc<TokenHolder>, Result<CaseDetail, ServiceError>), ServiceError> {
     let found = store::cases::find_for_reading(c, id)?;
     let reference = match &found {
         Some(f) => super::reference::at(c, f.version.0.clone(), f.version.1)?,
@@ -129,11 +131,17 @@ pub fn read_with_token(
     // Who asks comes first: an unknown token learns nothing, not even whether the case exists.
     let holder = reference
         .token(c, token_hash)?
-        .ok_or_else(|| ServiceError::Unauthenticated("the bearer token is unknown or revoked".into()))?;
-    let found = found.ok_or_else(|| ServiceError::not_found("case", id.as_str()))?;
-    let seen = sight_of(c, &holder.operator, &found.row)?;
+        .ok_or_else(|| ServiceError::Unauthenticated(super::UNKNOWN_TOKEN.into()))?;
+    let Some(found) = found else {
+        return Ok((holder, Err(ServiceError::not_found("case", id.as_str()))));
+    };
+    let seen = match sight_of(c, &holder.operator, &found.row) {
+        Ok(seen) => seen,
+        Err(refused @ ServiceError::Forbidden(_)) => return Ok((holder, Err(refused))),
+        Err(failed) => return Err(failed),
+    };
     let detail = detail_with(settings, &reference, found.row, &found.holds);
-    Ok((holder, as_seen(detail, seen)))
+    Ok((holder, Ok(as_seen(detail, seen))))
 }
 
 /// A case's history as the operator may read it.

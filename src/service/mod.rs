@@ -27,6 +27,9 @@ use crate::db::Conn;
 use crate::domain::calendar::Calendar;
 use crate::domain::validation::FieldError;
 
+/// Why an API token is refused, wherever it is checked.
+pub const UNKNOWN_TOKEN: &str = "the bearer token is unknown or revoked";
+
 /// What a use case answers instead of success.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {

@@ -43,7 +43,7 @@ pub async fn authenticate_hash(state: web::Data<AppState>, hash: String) -> Resu
         .db
         .read(move |c| Ok::<_, ServiceError>(reference::current(c)?.token(c, &hash)?))
         .await?;
-    let holder = found.ok_or_else(|| ApiError::Unauthorized("the bearer token is unknown or revoked".into()))?;
+    let holder = found.ok_or_else(|| ApiError::Unauthorized(crate::service::UNKNOWN_TOKEN.into()))?;
     note_use(&state, &holder).await;
     Ok(holder.operator.clone())
 }

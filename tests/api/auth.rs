@@ -62,6 +62,26 @@ both_backends! {
         problem(get(format!("/api/v1/cases/{id}"), Some(token)).await, 401).await;
     }
 
+    async fn a_case_read_records_the_tokens_use_whatever_it_answers(app) {
+        let (_, case) = read(app.post_public("/api/v1/cases", &grievance("가로등 고장")).await).await;
+        let id = case["id"].as_str().unwrap().to_string();
+        let last_used = |op_id: String| async move {
+            let (_, list) = app.admin_json(Method::GET, "/api/v1/tokens", None).await;
+            let mine = list["items"].as_array().unwrap().iter().find(|t| t["operator_id"] == op_id.as_str()).unwrap().clone();
+            mine["last_used_at"].clone()
+        };
+        // The admin sees every case, an agent of no team none: a 404 and a 403.
+        for (role, path, status) in [
+            ("admin", "/api/v1/cases/0192f0e4-0000-7000-8000-000000000000".to_string(), 404),
+            ("agent", format!("/api/v1/cases/{id}"), 403),
+        ] {
+            let (op_id, token) = app.operator(role, &[]).await;
+            assert!(last_used(op_id.clone()).await.is_null(), "{role}: not used yet");
+            problem(app.request(Method::GET, &path).bearer_auth(token).send().await.unwrap(), status).await;
+            assert!(last_used(op_id).await.is_string(), "{role}: a {status} still used the token");
+        }
+    }
+
     async fn revoked_tokens_and_inactive_operators_are_refused(app) {
         let (op_id, token) = app.operator("manager", &[]).await;
         let ok = |t: String| async move { app.request(Method::GET, "/api/v1/teams").bearer_auth(t).send().await.unwrap().status().as_u16() };

@@ -377,7 +377,10 @@ both_backends! {
 
         let (status, first) = html(app, &b, "/office/cases").await;
         assert_eq!(status, 200);
-        assert!(first.contains("<script src=\"/office/office.js\" defer></script>"), "the script, deferred");
+        // The script at a URL naming its content, deferred.
+        let at = first.find("<script src=\"/office/office.js?v=").expect("the script, versioned");
+        let script_url = first[at + 13..].split('"').next().unwrap().to_string();
+        assert!(first[at..].starts_with(&format!("<script src=\"{script_url}\" defer></script>")), "deferred");
         assert!(!first.contains("src=\"http") && !first.contains("<script>"), "nothing from another host, nothing inline");
         for id in ["id=\"queue-rows\"", "id=\"f-q\"", "id=\"queue-keys\""] {
             assert!(first.contains(id), "{id}");
@@ -397,13 +400,26 @@ both_backends! {
         let (_, again) = html(app, &b, &prev).await;
         assert_eq!(listed(&again), listed(&first), "back to the same first page");
 
-        let r = b.get(format!("{}/office/office.js", app.base)).send().await.unwrap();
+        // Kept a year at the page's URL (a new release's pages name a new
+        // one); asked for by any other, checked again every time.
+        let r = b.get(format!("{}{script_url}", app.base)).send().await.unwrap();
         assert_eq!(r.status(), 200);
         let kind = r.headers()["content-type"].to_str().unwrap().to_string();
         assert!(kind.starts_with("text/javascript"), "{kind}");
-        assert!(r.headers()["cache-control"].to_str().unwrap().contains("max-age"));
+        assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
         let script = r.text().await.unwrap();
         assert!(script.contains("queue-rows") && script.contains("is-focused") && script.contains("f-q"));
+        for stale in ["/office/office.js", "/office/office.js?v=0000000000000000"] {
+            let r = b.get(format!("{}{stale}", app.base)).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            assert_eq!(r.headers()["cache-control"], "no-cache", "{stale}");
+            assert_eq!(r.text().await.unwrap(), script, "{stale}");
+        }
+        let css_at = first.find("<link rel=\"stylesheet\" href=\"/office/office.css?v=").expect("the style sheet, versioned");
+        let css_url = first[css_at + 29..].split('"').next().unwrap().to_string();
+        let r = b.get(format!("{}{css_url}", app.base)).send().await.unwrap();
+        assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
     }
 
     async fn a_form_too_large_is_refused_with_a_page_and_changes_nothing(app) {

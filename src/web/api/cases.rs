@@ -167,7 +167,7 @@ pub async fn get(
         .read(move |c| service::cases::read_with_token(c, &settings, &bearer.0, &id))
         .await?;
     note_use(&state, &holder).await;
-    Ok(HttpResponse::Ok().json(CaseView::of(&state.settings, &detail)))
+    Ok(HttpResponse::Ok().json(CaseView::of(&state.settings, &detail?)))
 }
 
 /// `GET /api/v1/cases/{id}/events`: the whole history in order, with who acted.

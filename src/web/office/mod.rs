@@ -4,6 +4,7 @@
 //! kept on the server only as a hash) signs an operator in; every form carries
 //! the session's CSRF token and a post from another origin is refused.
 
+pub mod assets;
 pub mod calls;
 pub mod case;
 pub mod dashboard;
@@ -31,21 +32,14 @@ use crate::service::ServiceError;
 /// The session cookie's name.
 pub const COOKIE: &str = "civicdesk_session";
 
-/// The back office's style sheet, in the binary.
-const CSS: &str = include_str!("../../../static/office.css");
-
-/// The back office's script (keys and refresh on the queue), in the binary:
-/// served from here, so nothing comes from another host.
-const JS: &str = include_str!("../../../static/office.js");
-
 /// Registers the back office's routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(at("/office").get(to_dashboard).done())
         .service(at("/office/").get(dashboard::page).done())
         .service(at("/office/login").get(login::form).post(login::submit).done())
         .service(at("/office/logout").post(login::logout).done())
-        .service(at("/office/office.css").get(css).done())
-        .service(at("/office/office.js").get(js).done())
+        .service(at("/office/office.css").get(assets::css).done())
+        .service(at("/office/office.js").get(assets::js).done())
         .service(at("/office/cases").get(queue::page).done())
         .service(at("/office/cases/{id}").get(case::page).done())
         .service(at("/office/cases/{id}/{action}").post(case::act).done())
@@ -137,20 +131,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 async fn to_dashboard() -> HttpResponse {
     see_other("/office/")
-}
-
-async fn css() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/css; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(CSS)
-}
-
-async fn js() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/javascript; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(JS)
 }
 
 /// A 303 to `location` (after a post, or to the sign-in page).
