@@ -7,7 +7,11 @@
 #   2. civicdesk (release build) with wrk: intake on PostgreSQL (a fresh
 #      database on the same cluster), GET a case on PostgreSQL (over the cases
 #      that intake filed), intake on SQLite;
-#   3. a table of ratios and goals, PASS or MISS each.
+#   3. a table of ratios and goals, PASS or MISS each;
+#   4. for reading the misses: PostgreSQL alone running civicdesk's own
+#      statements (bench/model.sql writes them from the rows civicdesk
+#      stored), and the machine's CPU time per civicdesk request, with how
+#      many cores the goal's rate would take at that cost.
 # Any non-2xx response or socket error fails its measure. Exits 1 when any
 # goal of any round is missed.
 #
@@ -35,18 +39,25 @@ ceiling() {
   awk '/^tps = / { printf "%d", $3 }' <<<"$out"
 }
 
+# busy_ticks — the machine's CPU time so far, all cores, in clock ticks.
+busy_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+
 # load NAME LUA URL — runs wrk with 16 connections; sets RATE (requests/s),
-# P99 (ms) and ERRORS (non-2xx responses and socket errors). The output is
-# kept in the work directory.
+# P99 (ms), ERRORS (non-2xx responses and socket errors) and CPU (µs of the
+# machine's CPU, every process, per request). The output is kept in the
+# work directory.
 load() {
-  local out=$work/$1.txt
+  local out=$work/$1.txt before
+  before=$(busy_ticks)
   wrk -t2 -c16 -d"${secs}s" --latency -s "$2" "$3" >"$out"
+  CPU=$(awk -v t="$(( $(busy_ticks) - before ))" -v hz="$(getconf CLK_TCK)" \
+    '/ requests in / { printf "%d", t * 1e6 / hz / $1 }' "$out")
   RATE=$(awk '/^Requests\/sec/ { printf "%d", $2 }' "$out")
   P99=$(awk '$1 == "99%" {
     v = $2; unit = $2; sub(/[a-z]+$/, "", v); sub(/^[0-9.]+/, "", unit)
     printf "%.1f", v * (unit == "us" ? 0.001 : unit == "s" ? 1000 : unit == "m" ? 60000 : 1) }' "$out")
   ERRORS=$(awk '/^  Non-2xx/ { n += $NF } /^  Socket errors/ { n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out")
-  echo "   $1: $RATE/s, p99 $P99 ms, $ERRORS errors"
+  echo "   $1: $RATE/s, p99 $P99 ms, $ERRORS errors, $CPU µs CPU a request"
 }
 
 # row MEASURE CEILING-NAME CEILING MIN-RATIO [MAX-P99-MS] — one line of the
@@ -64,6 +75,24 @@ row() {
   # printf pads bytes: the goal's "≥" takes three, shows as one.
   printf '| %-24s | %9s | %9s | %-18s | %5s | %-23s | %s |\n' \
     "$1" "$(thousands "$RATE")/s" "$P99 ms" "$(thousands "$3") $2/s" "$ratio" "$goal" "$verdict"
+}
+
+# model KIND BATCH — writes bench/model.sql's pgbench script for KIND into
+# the work directory and runs it on the civicdesk database; prints intakes
+# or reads a second (transactions × BATCH).
+model() {
+  psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d civicdesk -v ON_ERROR_STOP=1 \
+    -v kind="$1" -v batch="$2" -f bench/model.sql >"$work/model-$1-$2.sql"
+  echo $(( $(ceiling -f "$work/model-$1-$2.sql" civicdesk) * $2 ))
+}
+
+# explain MEASURE RATE CPU MODEL-NAME MODEL-RATE GOAL-RATE — one line of the
+# second table: civicdesk beside PostgreSQL alone, and the cores the goal's
+# rate would take at civicdesk's CPU cost a request.
+explain() {
+  printf '| %-24s | %9s | %-34s | %5s | %10s µs | %8s cores of %s |\n' "$1" "$(thousands "$2")/s" \
+    "$(thousands "$5")/s $4" "$(awk -v r="$2" -v m="$5" 'BEGIN { printf "%.2f", r / m }')" "$3" \
+    "$(awk -v c="$3" -v g="$6" 'BEGIN { printf "%.1f", c * g / 1e6 }')" "$(nproc)"
 }
 
 # thousands N — N with a comma between each group of three digits.
@@ -87,7 +116,7 @@ for round in $(seq "$rounds"); do
 
   start_server postgres civicdesk
   load "round$round-intake-postgres" bench/intake.lua "$BASE/api/v1/cases"
-  intake_pg=("$RATE" "$P99" "$ERRORS")
+  intake_pg=("$RATE" "$P99" "$ERRORS" "$CPU")
   # The reads go over at least 2,000 cases, filed first if intake fell short.
   while [ "$(pg_sql civicdesk 'select count(*) from cases')" -lt 2000 ]; do
     wrk -t2 -c16 -d5s -s bench/intake.lua "$BASE/api/v1/cases" >/dev/null
@@ -95,14 +124,28 @@ for round in $(seq "$rounds"); do
   IDS=$work/ids
   pg_sql civicdesk 'select id from cases order by random() limit 5000' >"$IDS"
   load "round$round-get-postgres" bench/case.lua "$BASE/api/v1/cases"
-  get_pg=("$RATE" "$P99" "$ERRORS")
+  get_pg=("$RATE" "$P99" "$ERRORS" "$CPU")
+  stop_server
+  # PostgreSQL alone, civicdesk's statements over civicdesk's tables, as
+  # stored: receipt numbers from a sequence (no counter row to take turns
+  # on), the reads by key over the same cases.
+  pg_sql civicdesk "create sequence model_receipt; create table model_ids (n int primary key, id text not null)"
+  awk '{ print NR "," $1 }' "$IDS" | pg_sql civicdesk "copy model_ids from stdin (format csv)"
+  model_read=$(model read 1)
+  model_intake=$(model intake 1)
+  model_batched=$(model intake 8)
+  echo "   PostgreSQL alone: $model_intake intakes/s one a transaction, $model_batched eight a statement; $model_read case reads/s"
+  # Intake again with the emails left queued: what the request itself costs.
+  BENCH_MAIL_WORKER=off start_server postgres quiet
+  load "round$round-intake-postgres-no-mail" bench/intake.lua "$BASE/api/v1/cases"
+  quiet_pg=("$RATE" "$P99" "$ERRORS" "$CPU")
   stop_server
   # SQLite gets the machine to itself, as the ceilings had.
   stop_cluster
 
   start_server sqlite "round$round"
   load "round$round-intake-sqlite" bench/intake.lua "$BASE/api/v1/cases"
-  intake_sqlite=("$RATE" "$P99" "$ERRORS")
+  intake_sqlite=("$RATE" "$P99" "$ERRORS" "$CPU")
   stop_server
 
   echo
@@ -114,6 +157,19 @@ for round in $(seq "$rounds"); do
   row "GET a case on PostgreSQL" SELECT "$select_ceiling" 0.3 50
   RATE=${intake_sqlite[0]} P99=${intake_sqlite[1]} ERRORS=${intake_sqlite[2]}
   row "intake on SQLite" INSERT "$insert_ceiling" 0.35
+  echo
+  echo "| measure                  | civicdesk | PostgreSQL alone, its statements   | ratio | CPU a request | the goal's rate takes |"
+  echo "|--------------------------|----------:|------------------------------------|------:|--------------:|-----------------------|"
+  explain "intake on PostgreSQL" "${intake_pg[0]}" "${intake_pg[3]}" "one a transaction" "$model_intake" \
+    "$(awk -v c="$insert_ceiling" 'BEGIN { printf "%d", c * 0.5 }')"
+  explain "intake on PostgreSQL" "${intake_pg[0]}" "${intake_pg[3]}" "eight a statement" "$model_batched" \
+    "$(awk -v c="$insert_ceiling" 'BEGIN { printf "%d", c * 0.5 }')"
+  explain "intake, emails queued" "${quiet_pg[0]}" "${quiet_pg[3]}" "eight a statement" "$model_batched" \
+    "$(awk -v c="$insert_ceiling" 'BEGIN { printf "%d", c * 0.5 }')"
+  explain "GET a case on PostgreSQL" "${get_pg[0]}" "${get_pg[3]}" "the same read" "$model_read" \
+    "$(awk -v c="$select_ceiling" 'BEGIN { printf "%d", c * 0.3 }')"
+  printf '| %-24s | %9s | %-34s | %5s | %10s µs | %8s cores of %s |\n' "intake on SQLite" "$(thousands "${intake_sqlite[0]}")/s" \
+    "-" "-" "${intake_sqlite[3]}" "$(awk -v c="${intake_sqlite[3]}" -v g="$insert_ceiling" 'BEGIN { printf "%.1f", c * g * 0.35 / 1e6 }')" "$(nproc)"
   echo
 done
 [ "$missed" -eq 0 ] || { echo "some goals missed"; exit 1; }
