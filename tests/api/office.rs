@@ -635,7 +635,10 @@ both_backends! {
         let (status, page) = html(app, &b, "/office/settings/tokens").await;
         assert_eq!(status, 200);
         assert!(page.contains(&admin_id), "the admin can be chosen");
-        let r = post(app, &b, "/office/settings/tokens", &[("csrf", &token), ("name", "민원 연계 (integration)"), ("operator_id", &admin_id)]).await;
+        let at = page.find("name=\"token_id\" value=\"").expect("the form's own id for the token") + 23;
+        let token_id = page[at..at + page[at..].find('"').unwrap()].to_string();
+        let the_form = [("csrf", token.as_str()), ("name", "민원 연계 (integration)"), ("operator_id", &admin_id), ("token_id", &token_id)];
+        let r = post(app, &b, "/office/settings/tokens", &the_form).await;
         assert_eq!(r.status(), 200, "the page itself, not a redirect");
         assert!(r.headers().get("location").is_none());
         let page = r.text().await.unwrap();
@@ -643,8 +646,14 @@ both_backends! {
         let at = at + page[at..].find("value=\"").unwrap() + 7;
         let secret = page[at..at + page[at..].find('"').unwrap()].to_string();
         assert!(secret.starts_with("cd_") && secret.len() > 20, "{secret}");
+        // The answer reloaded (the browser sends the same form again): no second token.
+        let r = post(app, &b, "/office/settings/tokens", &the_form).await;
+        assert_eq!(r.status(), 409);
+        let again = r.text().await.unwrap();
+        assert!(again.contains("already made") && !again.contains(&secret), "{again}");
         let (_, page) = html(app, &b, "/office/settings/tokens").await;
         assert!(page.contains("민원 연계 (integration)") && !page.contains(&secret), "listed, the secret not shown again");
+        assert_eq!(page.matches("<th scope=\"row\">민원 연계 (integration)</th>").count(), 1, "made once");
         let api = |secret: String| {
             let app_client = app.request(Method::GET, "/api/v1/categories").bearer_auth(secret);
             async move { app_client.send().await.unwrap().status() }

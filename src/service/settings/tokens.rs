@@ -22,6 +22,9 @@ pub struct NewToken {
     pub operator_id: Option<String>,
     /// What it is for, e.g. the integration using it.
     pub name: Option<String>,
+    /// The id the form that asks chose for it (the office's): the same form
+    /// sent twice (a page reloaded) finds its token made and makes no other.
+    pub id: Option<String>,
 }
 
 /// Every token, never the secrets themselves.
@@ -49,7 +52,21 @@ pub fn create(c: &mut Conn, op: &Operator, input: NewToken) -> Result<(ApiToken,
             id
         }
     };
+    let chosen = input.id.as_deref().map(|raw| (raw, Id::parse(raw)));
+    if let Some((raw, None)) = chosen {
+        e.add("id", format!("\"{raw}\" is not an id"));
+    }
     e.finish(()).map_err(ServiceError::Invalid)?;
+    let id = chosen.and_then(|(_, id)| id).unwrap_or_default(); // none chosen: a new one
+    let made_before = || {
+        ServiceError::Conflict(
+            "this token was already made, and its secret shown once then; if it was not kept, revoke it and make another"
+                .into(),
+        )
+    };
+    if store::tokens::find(c, &id)?.is_some() {
+        return Err(made_before());
+    }
     let (Some(name), Some(operator_id)) = (name, operator_id) else {
         return Err(ServiceError::field("body", "is incomplete"));
     };
@@ -65,7 +82,7 @@ pub fn create(c: &mut Conn, op: &Operator, input: NewToken) -> Result<(ApiToken,
     }
     let token = new_token(TOKEN_PREFIX);
     let row = ApiToken {
-        id: Id::new(),
+        id,
         operator_id,
         name,
         token_hash: token_hash(&token),
@@ -73,8 +90,14 @@ pub fn create(c: &mut Conn, op: &Operator, input: NewToken) -> Result<(ApiToken,
         created_at: now().naive_utc(),
         last_used_at: None,
     };
-    store::tokens::insert(c, &row)?;
-    Ok((row, token))
+    match store::tokens::insert(c, &row) {
+        // The same form sent twice at once: the second finds the first's.
+        Err(e) if crate::db::is_unique_violation(&e) => Err(made_before()),
+        inserted => {
+            inserted?;
+            Ok((row, token))
+        }
+    }
 }
 
 /// How stale a token's last use may be before a request records it again:

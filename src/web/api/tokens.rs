@@ -106,6 +106,7 @@ pub async fn create(
     let input = NewToken {
         operator_id: input.operator_id,
         name: input.name,
+        id: None,
     };
     let (row, token) = state.db.write(move |c| tokens::create(c, &op, input)).await?;
     let location = format!("/api/v1/tokens/{}", row.id);

@@ -38,6 +38,8 @@ struct TokensPage {
     /// A token just made: its name and its secret, shown on this page only.
     created: Option<(String, String)>,
     problem: String,
+    /// The id the form proposes for the next token (see `NewToken::id`).
+    next_id: String,
 }
 
 async fn tokens_page(
@@ -87,6 +89,7 @@ async fn tokens_page(
                 .collect(),
             created,
             problem,
+            next_id: crate::db::types::Id::new().to_string(),
         },
     )
 }
@@ -112,6 +115,7 @@ pub async fn create(
     let input = NewToken {
         operator_id: one(&fields, "operator_id").filter(|v| !v.is_empty()),
         name: one(&fields, "name"),
+        id: one(&fields, "token_id").filter(|v| !v.is_empty()),
     };
     match state.db.write(move |c| tokens::create(c, &op, input)).await {
         Ok((row, secret)) => {
