@@ -27,7 +27,7 @@ use crate::db::Conn;
 use crate::domain::calendar::Calendar;
 use crate::domain::validation::FieldError;
 
-/// Why an API token is refused, wherever it is checked.
+/// Why the API refuses a bearer token (401), in every handler that checks one.
 pub const UNKNOWN_TOKEN: &str = "the bearer token is unknown or revoked";
 
 /// What a use case answers instead of success.

@@ -409,11 +409,18 @@ both_backends! {
         assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
         let script = r.text().await.unwrap();
         assert!(script.contains("queue-rows") && script.contains("is-focused") && script.contains("f-q"));
-        for stale in ["/office/office.js", "/office/office.js?v=0000000000000000"] {
+        for stale in ["/office/office.js".to_string(), "/office/office.js?v=0000000000000000".into(), format!("{script_url}&x=1")] {
             let r = b.get(format!("{}{stale}", app.base)).send().await.unwrap();
             assert_eq!(r.status(), 200);
             assert_eq!(r.headers()["cache-control"], "no-cache", "{stale}");
+            let tag = r.headers()["etag"].to_str().unwrap().to_string();
             assert_eq!(r.text().await.unwrap(), script, "{stale}");
+            // Revalidated: nothing sent again while it is the same script.
+            let r = b.get(format!("{}{stale}", app.base)).header("if-none-match", &tag).send().await.unwrap();
+            assert_eq!(r.status(), 304, "{stale}");
+            assert!(r.text().await.unwrap().is_empty());
+            let r = b.get(format!("{}{stale}", app.base)).header("if-none-match", "\"0000\"").send().await.unwrap();
+            assert_eq!(r.status(), 200, "another version's tag: {stale}");
         }
         let css_at = first.find("<link rel=\"stylesheet\" href=\"/office/office.css?v=").expect("the style sheet, versioned");
         let css_url = first[css_at + 29..].split('"').next().unwrap().to_string();

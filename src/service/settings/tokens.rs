@@ -57,16 +57,21 @@ pub fn create(c: &mut Conn, op: &Operator, input: NewToken) -> Result<(ApiToken,
         e.add("id", format!("\"{raw}\" is not an id"));
     }
     e.finish(()).map_err(ServiceError::Invalid)?;
-    let id = chosen.and_then(|(_, id)| id).unwrap_or_default(); // none chosen: a new one
     let made_before = || {
         ServiceError::Conflict(
             "this token was already made, and its secret shown once then; if it was not kept, revoke it and make another"
                 .into(),
         )
     };
-    if store::tokens::find(c, &id)?.is_some() {
-        return Err(made_before());
-    }
+    let id = match chosen {
+        Some((_, Some(id))) => {
+            if store::tokens::find(c, &id)?.is_some() {
+                return Err(made_before());
+            }
+            id
+        }
+        _ => Id::new(),
+    };
     let (Some(name), Some(operator_id)) = (name, operator_id) else {
         return Err(ServiceError::field("body", "is incomplete"));
     };

@@ -12,39 +12,55 @@ use sha2::{Digest, Sha256};
 
 /// One file served from the binary.
 struct Asset {
-    path: &'static str,
     content_type: &'static str,
     body: &'static str,
     /// The first bytes of the body's SHA-256, in hex.
     version: String,
+    /// The path with the version: what the pages ask for.
+    href: String,
+    /// The version as an entity tag, for revalidation.
+    tag: String,
 }
 
 impl Asset {
     fn new(path: &'static str, content_type: &'static str, body: &'static str) -> Asset {
+        let version = version(body);
         Asset {
-            path,
             content_type,
             body,
-            version: version(body),
+            href: format!("{path}?v={version}"),
+            tag: format!("\"{version}\""),
+            version,
         }
     }
 
-    fn href(&self) -> String {
-        format!("{}?v={}", self.path, self.version)
-    }
-
-    /// The body; kept a year when asked for by this version, else revalidated each time.
+    /// The body; kept a year when asked for by this version's URL, else
+    /// revalidated each time (a 304 while it has not changed).
     fn serve(&self, req: &HttpRequest) -> HttpResponse {
-        let pinned = req.query_string() == format!("v={}", self.version);
+        let pinned = req.query_string().strip_prefix("v=") == Some(self.version.as_str());
         let cache = if pinned {
             "public, max-age=31536000, immutable"
         } else {
             "no-cache"
         };
-        HttpResponse::Ok()
-            .content_type(self.content_type)
+        let unchanged = req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == self.tag));
+        let mut answer = if unchanged {
+            HttpResponse::NotModified()
+        } else {
+            HttpResponse::Ok()
+        };
+        answer
             .insert_header((header::CACHE_CONTROL, cache))
-            .body(self.body)
+            .insert_header((header::ETAG, self.tag.as_str()));
+        if unchanged {
+            answer.finish()
+        } else {
+            answer.content_type(self.content_type).body(self.body)
+        }
     }
 }
 
@@ -72,17 +88,14 @@ static JS: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
-static CSS_HREF: LazyLock<String> = LazyLock::new(|| CSS.href());
-static JS_HREF: LazyLock<String> = LazyLock::new(|| JS.href());
-
 /// The style sheet's URL, with its version (for the templates).
 pub fn css_href() -> &'static str {
-    &CSS_HREF
+    &CSS.href
 }
 
 /// The script's URL, with its version (for the templates).
 pub fn js_href() -> &'static str {
-    &JS_HREF
+    &JS.href
 }
 
 /// `GET /office/office.css`.
