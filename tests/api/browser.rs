@@ -154,6 +154,14 @@ struct Walk {
 impl Walk {
     async fn open(&mut self, path: &str) {
         self.c.goto(&format!("{}{path}", self.base)).await.expect(path);
+        // chromedriver has been seen to answer the navigation while the new
+        // document was still empty (once in a CI run): wait for the page itself.
+        if !self
+            .until("document.readyState === 'complete' && document.body && document.body.childElementCount > 0")
+            .await
+        {
+            panic!("{path} did not load");
+        }
     }
 
     async fn find(&self, css: &str) -> fantoccini::elements::Element {
