@@ -65,6 +65,10 @@ impl Errors {
         } else if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
             self.add(field, "must not contain control characters");
             None
+        } else if v.chars().any(is_noncharacter) {
+            // Never text, and U+FFFE/U+FFFF cannot be written in XML at all (Open311's feed).
+            self.add(field, "must not contain Unicode noncharacters such as U+FFFF");
+            None
         } else {
             Some(v.to_string())
         }
@@ -168,9 +172,27 @@ pub fn is_phone(v: &str) -> bool {
     shape_ok && (7..=15).contains(&digits)
 }
 
+/// A Unicode noncharacter: U+FDD0–U+FDEF, or a code point ending in FFFE or FFFF.
+pub fn is_noncharacter(c: char) -> bool {
+    let n = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn noncharacters_are_refused_in_text() {
+        for bad in ["a\u{FFFF}b", "\u{FFFE}", "x\u{FDD0}", "\u{10FFFF}", "\u{1FFFE}"] {
+            let mut e = Errors::default();
+            assert_eq!(e.required_text("title", Some(bad), 100), None, "{bad:?}");
+        }
+        for good in ["포트홀 \u{FFFD}", "\u{FDCF}\u{FDF0}", "emoji 🚧"] {
+            let mut e = Errors::default();
+            assert!(e.required_text("title", Some(good), 100).is_some(), "{good:?}");
+        }
+    }
 
     #[test]
     fn phone_shapes() {

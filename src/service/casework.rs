@@ -429,6 +429,9 @@ pub fn extend(
     })
 }
 
+/// How far ahead an adopted proposal's implementation may be planned, in years.
+pub const PLAN_HORIZON_YEARS: u32 = 10;
+
 /// The answer to the citizen that resolves a case.
 #[derive(Debug, Clone, Default)]
 pub struct Resolution {
@@ -475,6 +478,19 @@ pub fn resolve(
                     "planned_implementation_date",
                     "must be today or later: an implementation plan is for the future",
                 ),
+                // Further out is not a plan a citizen can hold anyone to (and year 10000 cannot be written as a date).
+                _ if planned.is_some_and(|d| {
+                    ctx.calendar
+                        .local_date(ctx.now)
+                        .checked_add_months(chrono::Months::new(12 * PLAN_HORIZON_YEARS))
+                        .is_none_or(|last| d > last)
+                }) =>
+                {
+                    e.add(
+                        "planned_implementation_date",
+                        format!("must be within {PLAN_HORIZON_YEARS} years from today"),
+                    )
+                }
                 _ => {}
             },
             _ => {

@@ -134,8 +134,27 @@ pub struct Checked {
     at: DateTime<Utc>,
 }
 
-/// Checks an intake's fields and who may set them (no database needed).
+/// Checks an intake sent to the REST API (no database needed): its fields,
+/// who may set them, and that it does not pose as an Open311 request —
+/// Open311's feed publishes those, and a case sent here is a private 민원.
 pub fn check(
+    settings: &Settings,
+    input: &IntakeInput,
+    operator: Option<&Operator>,
+    idempotency_key: Option<&str>,
+) -> Result<Checked, ServiceError> {
+    let checked = check_fields(settings, input, operator, idempotency_key)?;
+    if checked.intake.channel == Some(Channel::Open311) {
+        return Err(ServiceError::field(
+            "channel",
+            "open311 is for requests filed through /open311/v2/, which are published; a case sent here stays private: use another channel",
+        ));
+    }
+    Ok(checked)
+}
+
+/// Checks an intake's fields and who may set them (no database needed).
+fn check_fields(
     settings: &Settings,
     input: &IntakeInput,
     operator: Option<&Operator>,
@@ -163,7 +182,8 @@ pub fn check(
     })
 }
 
-/// Receives a case in the caller's transaction: the case, its first two
+/// Receives a case in the caller's transaction (Open311's door, whose
+/// requests carry channel `open311`): the case, its first two
 /// events, the receipt email and the idempotency record. With a key already
 /// used, the first answer again (or invalid, when the key came with another request).
 pub fn receive(
@@ -173,7 +193,7 @@ pub fn receive(
     operator: Option<&Operator>,
     idempotency_key: Option<&str>,
 ) -> Result<Receipt, ServiceError> {
-    let checked = check(settings, input, operator, idempotency_key)?;
+    let checked = check_fields(settings, input, operator, idempotency_key)?;
     receive_many(c, settings, std::slice::from_ref(&checked))?
         .pop()
         .unwrap_or_else(|| Err(ServiceError::Conflict("the intake was not received; retry".into())))

@@ -174,7 +174,9 @@ pub struct CallCase {
 
 /// Unanswered surveys the happy-call staff should phone (no email, or the
 /// link expired), with their cases, in one query: oldest first (creation,
-/// then id), after the keyset position `after`, at most `limit`.
+/// then id), after the keyset position `after`, at most `limit`. A case
+/// taken back to work (reopened, a proposal sent back for re-review) leaves
+/// the list until it is answered again: the happy call asks about an answer.
 pub fn to_call(
     conn: &mut Conn,
     now: NaiveDateTime,
@@ -185,6 +187,7 @@ pub fn to_call(
     let mut q = surveys::table
         .inner_join(cases::table)
         .filter(surveys::answered_at.is_null())
+        .filter(cases::resolved_at.is_not_null())
         .filter(surveys::channel.eq("phone").or(surveys::expires_at.lt(now)))
         .order((surveys::created_at.asc(), surveys::id.asc()))
         .limit(limit)
@@ -206,7 +209,9 @@ pub fn to_call(
 /// How many surveys `to_call` would list without its limit.
 pub fn count_to_call(conn: &mut Conn, now: NaiveDateTime, within_teams: Option<&[Id]>) -> QueryResult<i64> {
     let mut q = surveys::table
+        .inner_join(cases::table)
         .filter(surveys::answered_at.is_null())
+        .filter(cases::resolved_at.is_not_null())
         .filter(surveys::channel.eq("phone").or(surveys::expires_at.lt(now)))
         .count()
         .into_boxed();
@@ -216,12 +221,14 @@ pub fn count_to_call(conn: &mut Conn, now: NaiveDateTime, within_teams: Option<&
     q.get_result(conn)
 }
 
-/// Whether a case waits on the happy-call worklist: an unanswered survey by
-/// phone, or whose link expired.
+/// Whether a case waits on the happy-call worklist: answered, with an
+/// unanswered survey by phone or whose link expired.
 pub fn on_worklist(conn: &mut Conn, case: &Id, now: NaiveDateTime) -> QueryResult<bool> {
     let n: i64 = surveys::table
+        .inner_join(cases::table)
         .filter(surveys::case_id.eq(case))
         .filter(surveys::answered_at.is_null())
+        .filter(cases::resolved_at.is_not_null())
         .filter(surveys::channel.eq("phone").or(surveys::expires_at.lt(now)))
         .count()
         .get_result(conn)?;

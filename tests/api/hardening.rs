@@ -301,6 +301,12 @@ on_both_backends! {
         let resolve = |date: chrono::NaiveDate| json!({"resolution": "채택합니다.", "outcome": "adopted", "planned_implementation_date": date});
         let (s, p) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/resolve"), Some(&resolve(seoul - chrono::Duration::days(1)))).await;
         assert_eq!((s, crate::helpers::field_names(&p)), (422, vec!["planned_implementation_date".to_string()]), "{p}");
+        // Nor a plan for the year 10000 (which is not even a date with four digits): ten years at most.
+        let (s, p) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/resolve"), Some(&json!({"resolution": "채택합니다.", "outcome": "adopted", "planned_implementation_date": "+10000-01-01"}))).await;
+        assert_eq!((s, crate::helpers::field_names(&p)), (422, vec!["planned_implementation_date".to_string()]), "{p}");
+        assert!(p.to_string().contains("within 10 years"), "{p}");
+        let (s, p) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/resolve"), Some(&resolve(seoul + chrono::Months::new(121)))).await;
+        assert_eq!((s, crate::helpers::field_names(&p)), (422, vec!["planned_implementation_date".to_string()]), "{p}");
         let (s, p) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/resolve"), Some(&resolve(seoul + chrono::Duration::days(30)))).await;
         assert_eq!(s, 200, "{p}");
         owned.stop().await;

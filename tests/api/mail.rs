@@ -171,6 +171,17 @@ on_both_backends! {
         assert_eq!(items[0]["reason"], "no_email");
         assert_eq!(items[0]["citizen"]["phone"], "010-2222-3333");
 
+        // Taken back to work, the case leaves the worklist (and the caller's
+        // sight) until it is answered again: the call asks about an answer.
+        let worklist = || async { read(app.request(Method::GET, "/api/v1/happy-calls").bearer_auth(&caller).send().await.unwrap()).await.1 };
+        let (s, _) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/reopen"), Some(&json!({"reason": "다시 확인"}))).await;
+        assert_eq!(s, 200);
+        assert!(worklist().await["items"].as_array().unwrap().is_empty(), "an open case is not called about");
+        let seen = app.request(Method::GET, &format!("/api/v1/cases/{id}")).bearer_auth(&caller).send().await.unwrap();
+        problem(seen, 403).await;
+        resolve(&app, &id, "다시 처리 완료").await;
+        assert_eq!(worklist().await["items"].as_array().unwrap().len(), 1, "back once answered again");
+
         let (_, agent) = app.operator("agent", &[]).await;
         problem(phone(&agent, json!({"process_score": 5, "result_score": 5})).await.unwrap(), 403).await;
         problem(phone(&caller, json!({"process_score": 5, "result_score": 5, "channel": "email"})).await.unwrap(), 422).await;

@@ -429,6 +429,26 @@ both_backends! {
         assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/css"));
     }
 
+    async fn the_resolve_form_offers_exactly_the_outcomes_the_server_takes(app) {
+        let mut b = grievance("공원에 그늘막을 설치해 주세요");
+        b["kind"] = json!("proposal");
+        b["category"] = json!("citizen-proposal");
+        let (_, c) = app.admin_json(Method::POST, "/api/v1/cases", Some(&b)).await;
+        let id = c["id"].as_str().unwrap();
+        let (s, p) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/resolve"), Some(&json!({"resolution": "x", "outcome": "maybe"}))).await;
+        assert_eq!(s, 422);
+        let message = p["errors"][0]["message"].as_str().unwrap().to_string();
+        let taken: Vec<&str> = message.split("one of: ").nth(1).unwrap().split(" (got").next().unwrap().split(", ").collect();
+        let (admin, _) = operator(app, "admin", "ko").await;
+        let web = browser();
+        assert_eq!(sign_in(app, &web, &admin, PASSWORD).await.status(), 303);
+        let (status, page) = html(app, &web, &format!("/office/cases/{id}")).await;
+        assert_eq!(status, 200);
+        let select = page.split("<select id=\"outcome\"").nth(1).expect("the outcome field").split("</select>").next().unwrap();
+        let offered: Vec<&str> = select.split("<option value=\"").skip(1).map(|o| o.split('"').next().unwrap()).filter(|v| !v.is_empty()).collect();
+        assert_eq!(offered, taken, "{message}");
+    }
+
     async fn a_form_too_large_is_refused_with_a_page_and_changes_nothing(app) {
         let (agent, _) = operator(app, "agent", "en").await;
         let b = browser();

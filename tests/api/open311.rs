@@ -288,6 +288,11 @@ both_backends! {
         let rest = app.post_public("/api/v1/cases", &crate::helpers::grievance("Private matter")).await;
         let rest: Value = rest.json().await.unwrap();
         let rest_id = rest["receipt_no"].as_str().unwrap();
+        // Nor can an operator make one pose as an Open311 request.
+        let mut posing = crate::helpers::grievance("Private matter, posing");
+        posing["channel"] = json!("open311");
+        let (s, p) = app.admin_json(Method::POST, "/api/v1/cases", Some(&posing)).await;
+        assert_eq!((s, crate::helpers::field_names(&p)), (422, vec!["channel".to_string()]), "{p}");
 
         let (_, ct, body) = get(app, "/requests.json").await;
         let all = json_of(&ct, &body);
@@ -335,6 +340,8 @@ both_backends! {
                 (vec![("api_key", ADMIN_TOKEN), ("service_code", "road-damage"), ("address_id", "A-17"), ("attribute[size][]", "small"), ("attribute[size][]", "large")], 400, "attribute[size]"),
                 (vec![("api_key", ADMIN_TOKEN), ("service_code", "road-damage"), ("address_id", "A-17"), ("attribute[colour]", "red")], 400, "attribute[colour]"),
                 (vec![("api_key", ADMIN_TOKEN), ("service_code", "road-damage"), ("address_id", "A-17"), ("email", "not an address")], 400, "email"),
+                // XML cannot hold U+FFFF: one such filing would have broken the whole feed.
+                (vec![("api_key", ADMIN_TOKEN), ("service_code", "road-damage"), ("address_id", "A-17"), ("description", "a\u{FFFF}b")], 400, "noncharacters"),
             ];
             for (form, status, word) in cases {
                 let (got, ct, body) = file(app, format, &form).await;

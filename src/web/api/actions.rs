@@ -240,7 +240,7 @@ pub async fn extend(
 pub struct ResolveInput {
     /// The answer to the citizen.
     resolution: Option<String>,
-    /// A proposal's outcome: adopted, partially_adopted, rejected, under_review.
+    /// A proposal's outcome: adopted, partially_adopted, rejected.
     outcome: Option<String>,
     /// When an adopted proposal will be carried out (today or later).
     planned_implementation_date: Option<NaiveDate>,

@@ -110,7 +110,6 @@ pub fn t(lang: &str, key: &str) -> &'static str {
         "system" => ("시스템", "System"),
         "partially_adopted" => ("부분 채택", "Partially adopted"),
         "rejected" => ("불채택", "Not adopted"),
-        "under_review" => ("검토 중", "Under review"),
         "save" => ("저장", "Save"),
         "done" => ("처리되었습니다.", "Done."),
         "invalid" => ("입력한 내용을 확인해 주세요.", "Please check what you entered."),

@@ -78,7 +78,18 @@ pub fn to_xml<X: Serialize>(value: &X, root: &str) -> Result<String, String> {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>");
     let ser = quick_xml::se::Serializer::with_root(&mut out, Some(root)).map_err(|e| e.to_string())?;
     value.serialize(ser).map_err(|e| e.to_string())?;
-    Ok(out)
+    Ok(xml_chars(out))
+}
+
+/// The document with every character XML 1.0 cannot hold (control characters
+/// but tab and line ends, U+FFFE, U+FFFF) as U+FFFD: text stored before such
+/// characters were refused must not break the whole feed for its readers.
+fn xml_chars(out: String) -> String {
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}');
+    if out.chars().all(allowed) {
+        return out;
+    }
+    out.chars().map(|c| if allowed(c) { c } else { '\u{FFFD}' }).collect()
 }
 
 fn internal(cause: String) -> HttpResponse {
@@ -197,5 +208,23 @@ impl actix_web::ResponseError for Open311Error {
             }
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(serde::Serialize)]
+    struct Request {
+        description: String,
+    }
+
+    #[test]
+    fn text_xml_cannot_hold_is_replaced_not_written() {
+        let stored = Request {
+            description: "a\u{FFFF}b\u{1}c\td".into(),
+        };
+        let xml = super::to_xml(&stored, "request").unwrap();
+        assert!(xml.contains("a\u{FFFD}b\u{FFFD}c\td"), "{xml}");
+        assert!(!xml.contains('\u{FFFF}') && !xml.contains('\u{1}'));
     }
 }
