@@ -344,13 +344,19 @@ fn parse_weekend(v: &str) -> Result<Vec<Weekday>, String> {
     if v.eq_ignore_ascii_case("none") {
         return Ok(Vec::new());
     }
-    v.split(',')
+    let days: Vec<Weekday> = v
+        .split(',')
         .map(|d| {
             d.trim()
                 .parse::<Weekday>()
                 .map_err(|_| format!("\"{}\" is not a day name such as sat or sunday", d.trim()))
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    // A week without a business day would put every deadline out of reach.
+    if (0..7).all(|n| days.contains(&Weekday::try_from(n).unwrap_or(Weekday::Mon))) {
+        return Err("leaves no business day in the week".into());
+    }
+    Ok(days)
 }
 
 #[cfg(test)]
@@ -395,6 +401,7 @@ mod tests {
             ("CIVICDESK_ADMIN_TOKEN", "short"),
             ("CIVICDESK_OFFICE_HOURS", "18:00-09:00"),
             ("CIVICDESK_WEEKEND", "caturday"),
+            ("CIVICDESK_WEEKEND", "mon,tue,wed,thu,fri,sat,sun"),
             ("CIVICDESK_DB_POOL_SIZE", "-1"),
             ("CIVICDESK_MAIL_FROM", "nobody"),
             ("CIVICDESK_SMTP_URL", "smtp://"),

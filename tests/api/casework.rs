@@ -245,6 +245,12 @@ both_backends! {
         let planned = (crate::helpers::seoul_today() + chrono::Duration::days(90)).to_string();
         let (s, c) = act(app, admin, id, "resolve", Some(json!({"resolution": "채택합니다", "outcome": "adopted", "planned_implementation_date": planned}))).await;
         assert_eq!((s, c["planned_implementation_date"].as_str()), (200, Some(planned.as_str())));
+        // The citizen's page says what was decided and when it is to be done.
+        let page = app
+            .request(Method::GET, &format!("/track/{}?token={}&lang=en", case["receipt_no"].as_str().unwrap(), case["access_token"].as_str().unwrap()))
+            .send().await.unwrap().text().await.unwrap();
+        let date = chrono::NaiveDate::parse_from_str(&planned, "%Y-%m-%d").unwrap().format("%-d %b %Y").to_string();
+        assert!(page.contains("Decision") && page.contains("Adopted") && page.contains(&date), "{page}");
         let body = problem(re_review(json!({"reason": "again"})).await.unwrap(), 409).await;
         assert!(body["detail"].as_str().unwrap().contains("rejected proposal"));
 

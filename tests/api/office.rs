@@ -447,6 +447,15 @@ both_backends! {
         let select = page.split("<select id=\"outcome\"").nth(1).expect("the outcome field").split("</select>").next().unwrap();
         let offered: Vec<&str> = select.split("<option value=\"").skip(1).map(|o| o.split('"').next().unwrap()).filter(|v| !v.is_empty()).collect();
         assert_eq!(offered, taken, "{message}");
+
+        // Decided, the page shows the decision and the plan beside the answer.
+        let planned = (crate::helpers::seoul_today() + chrono::Duration::days(30)).to_string();
+        let (s, p) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/resolve"), Some(&json!({"resolution": "채택합니다", "outcome": "partially_adopted", "planned_implementation_date": planned}))).await;
+        assert_eq!(s, 200, "{p}");
+        let (_, page) = html(app, &web, &format!("/office/cases/{id}")).await;
+        let facts = page.split("<dl class=\"facts\">").nth(1).unwrap().split("</dl>").next().unwrap();
+        assert!(facts.contains("<dt>제안 결과</dt><dd>부분 채택</dd>"), "{facts}");
+        assert!(facts.contains(&format!("<dt>시행 예정일</dt><dd>{planned}</dd>")), "{facts}");
     }
 
     async fn a_form_too_large_is_refused_with_a_page_and_changes_nothing(app) {

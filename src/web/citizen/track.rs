@@ -173,6 +173,26 @@ pub async fn page(
                     case.figures.processing_days.to_string(),
                 ),
             ];
+            // A proposal's decision, and when an adopted one is to be carried out.
+            if let Some(outcome) = case.row.outcome.as_deref() {
+                let (ko, english) = match outcome {
+                    "adopted" => ("채택", "Adopted"),
+                    "partially_adopted" => ("부분 채택", "Partially adopted"),
+                    _ => ("불채택", "Not adopted"),
+                };
+                page.facts.push((
+                    label("제안 결과", "Decision"),
+                    (if en { english } else { ko }).to_string(),
+                ));
+            }
+            if let Some(date) = case.row.planned_implementation_date {
+                let when = if en {
+                    date.format("%-d %b %Y").to_string()
+                } else {
+                    date.format("%Y년 %-m월 %-d일").to_string()
+                };
+                page.facts.push((label("시행 예정일", "Planned implementation"), when));
+            }
             page.answer = case.row.resolution.clone().unwrap_or_default();
             page.timeline = case
                 .timeline

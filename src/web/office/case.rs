@@ -100,7 +100,7 @@ fn render(
         Vec::new()
     };
     // Status, due date and team are in the page's header.
-    let facts = vec![
+    let mut facts = vec![
         (t(lang, "processing_days"), w.detail.figures.processing_days.to_string()),
         (
             t(lang, "assignee"),
@@ -113,6 +113,13 @@ fn render(
         ),
         (t(lang, "received"), readable(settings, utc(row.received_at))),
     ];
+    // A proposal's decision, next to the answer that gave it.
+    if let Some(outcome) = &row.outcome {
+        facts.push((t(lang, "outcome"), t(lang, outcome).to_string()));
+    }
+    if let Some(date) = row.planned_implementation_date {
+        facts.push((t(lang, "planned"), date.to_string()));
+    }
     let mut citizen = vec![(t(lang, "citizen"), row.citizen_name.clone())];
     if let Some(e) = &row.citizen_email {
         citizen.push((t(lang, "email"), e.clone()));
