@@ -278,8 +278,17 @@ crate::on_both_backends! {
         assert!(page.contains(receipt["receipt_no"].as_str().unwrap()) && page.contains("Mark done"));
         let at = page.find("/office/follow-ups/").unwrap() + "/office/follow-ups/".len();
         let follow_up = page[at..at + 36].to_string();
+        // Without a note: the page again, saying what is missing; still open.
+        let r = post(app, &m, &format!("/office/follow-ups/{follow_up}/done"), &[("csrf", &csrf(&page)), ("note", "  ")]).await;
+        assert_eq!(r.status(), 422);
+        let again = r.text().await.unwrap();
+        assert!(again.contains("id=\"problem\"") && again.contains("note"), "{again}");
+        assert!(again.contains(&format!("/office/follow-ups/{follow_up}/done")), "still open");
         let r = post(app, &m, &format!("/office/follow-ups/{follow_up}/done"), &[("csrf", &csrf(&page)), ("note", "사과 전화를 드렸습니다")]).await;
         assert_eq!(r.status(), 303);
+        // A second click: the page says it is done already.
+        let r = post(app, &m, &format!("/office/follow-ups/{follow_up}/done"), &[("csrf", &csrf(&page)), ("note", "사과 전화를 드렸습니다")]).await;
+        assert_eq!(r.status(), 409);
         let (_, list) = app.admin_json(Method::GET, "/api/v1/follow-ups?status=done", None).await;
         let done = &list["items"][0];
         assert_eq!(done["id"], follow_up.as_str());

@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 
 use super::queue::readable;
 use super::words::t;
-use super::{checked_form, see_other, Frame, Office, OfficeError};
+use super::{checked_form, form_problem, see_other, Frame, Office, OfficeError};
 use crate::db::types::{utc, Id};
 use crate::service::surveys::{self, Answer};
 use crate::service::{cases, ServiceError};
@@ -239,6 +239,8 @@ struct FollowUpsPage {
     /// Whether this is a page of older done ones.
     later: bool,
     message: String,
+    /// Why the last form was refused (a note missing, already done).
+    problem: String,
 }
 
 /// Done follow-ups per page: the recent ones the managers may look back at.
@@ -255,8 +257,25 @@ pub async fn follow_ups(
     office: Office,
     req: HttpRequest,
 ) -> Result<HttpResponse, OfficeError> {
-    let op = office.current.operator.clone();
     let before = query_param(&req, "before").and_then(|b| cursor(DONE_CURSOR, &b));
+    let message = if req.query_string().starts_with("done=") {
+        t(office.lang(), "done").to_string()
+    } else {
+        String::new()
+    };
+    follow_ups_page(&state, &office, before, message, StatusCode::OK, String::new()).await
+}
+
+/// The follow-ups page: the open ones (first page only) and a page of done ones.
+async fn follow_ups_page(
+    state: &AppState,
+    office: &Office,
+    before: Option<(NaiveDateTime, Id)>,
+    message: String,
+    status: StatusCode,
+    problem: String,
+) -> Result<HttpResponse, OfficeError> {
+    let op = office.current.operator.clone();
     let later = before.is_some();
     let (open, done) = state
         .db
@@ -283,22 +302,24 @@ pub async fn follow_ups(
         done: f.done_at.map(|t| readable(&state.settings, utc(t))).unwrap_or_default(),
         note: f.note.unwrap_or_default(),
     };
-    let message = if req.query_string().starts_with("done=") {
-        t(&lang, "done").to_string()
-    } else {
-        String::new()
-    };
-    page_of(FollowUpsPage {
+    let page = FollowUpsPage {
         frame: office.frame("follow_ups", t(&lang, "follow_ups").into()),
         open: open.into_iter().map(row).collect(),
         done: done.items.into_iter().map(row).collect(),
         older,
         later,
         message,
-    })
+        problem,
+    };
+    let html = page.render().map_err(|e| OfficeError::Internal(e.to_string()))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html))
 }
 
-/// `POST /office/follow-ups/{id}/done` (`note`).
+/// `POST /office/follow-ups/{id}/done` (`note`: what was done): the list
+/// again, saying so; a missing note or a second click answers the page
+/// with why.
 pub async fn done(
     state: web::Data<AppState>,
     office: Office,
@@ -316,9 +337,10 @@ pub async fn done(
         .await
     {
         Ok(_) => Ok(see_other("/office/follow-ups?done=follow_up")),
-        // A missing note or a second click: the list again says what is needed.
-        Err(ServiceError::Invalid(_)) | Err(ServiceError::Conflict(_)) => Ok(see_other("/office/follow-ups")),
-        Err(e) => Err(e.into()),
+        Err(e) => {
+            let (status, problem) = form_problem(office.lang(), e)?;
+            follow_ups_page(&state, &office, None, String::new(), status, problem).await
+        }
     }
 }
 
