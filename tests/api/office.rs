@@ -457,8 +457,17 @@ both_backends! {
         let offered: Vec<&str> = select.split("<option value=\"").skip(1).map(|o| o.split('"').next().unwrap()).filter(|v| !v.is_empty()).collect();
         assert_eq!(offered, taken, "{message}");
 
-        // Decided, the page shows the decision and the plan beside the answer.
+        // Refused (a proposal needs an outcome), the form comes back open with what was typed.
         let planned = (crate::helpers::seoul_today() + chrono::Duration::days(30)).to_string();
+        let r = post(app, &web, &format!("/office/cases/{id}/resolve"), &[("csrf", &csrf(&page)), ("resolution", "그늘막 세 곳을 설치하겠습니다"), ("planned_implementation_date", &planned)]).await;
+        assert_eq!(r.status(), 422);
+        let again = r.text().await.unwrap();
+        let form = again.find(&format!("action=\"/office/cases/{id}/resolve\"")).unwrap();
+        assert!(again[..form].rfind("<details").map(|d| again[d..].starts_with("<details open>")) == Some(true), "open");
+        assert!(again[form..].contains(">그늘막 세 곳을 설치하겠습니다</textarea>"), "the answer kept");
+        assert!(again[form..].contains(&format!("value=\"{planned}\"")), "the date kept");
+
+        // Decided, the page shows the decision and the plan beside the answer.
         let (s, p) = app.admin_json(Method::POST, &format!("/api/v1/cases/{id}/resolve"), Some(&json!({"resolution": "채택합니다", "outcome": "partially_adopted", "planned_implementation_date": planned}))).await;
         assert_eq!(s, 200, "{p}");
         let (_, page) = html(app, &web, &format!("/office/cases/{id}")).await;

@@ -72,11 +72,36 @@ struct CasePage {
     survey: String,
     message: String,
     problem: String,
+    /// The refused form, by its action, with what was typed into it.
+    refused: Option<Refused>,
+}
+
+/// A form the server refused: shown again open, with what was typed.
+pub struct Refused {
+    action: String,
+    fields: Vec<(String, String)>,
 }
 
 impl CasePage {
     fn allows(&self, action: &str) -> bool {
         self.allowed.contains(&action)
+    }
+
+    /// Whether `action`'s form is the one refused (then it is shown open).
+    fn opened(&self, action: &str) -> bool {
+        self.refused.as_ref().is_some_and(|r| r.action == action)
+    }
+
+    /// What was typed into `field` of `action`'s refused form; empty otherwise.
+    fn kept(&self, action: &str, field: &str) -> &str {
+        match &self.refused {
+            Some(r) if r.action == action => r
+                .fields
+                .iter()
+                .find(|(name, _)| name == field)
+                .map_or("", |(_, value)| value.as_str()),
+            _ => "",
+        }
     }
 }
 
@@ -86,6 +111,7 @@ fn render(
     w: Workbench,
     message: String,
     problem: String,
+    refused: Option<Refused>,
 ) -> Result<String, OfficeError> {
     let lang = office.lang();
     let row = &w.detail.row;
@@ -222,6 +248,7 @@ fn render(
         survey,
         message,
         problem,
+        refused,
     }
     .render()
     .map_err(|e| OfficeError::Internal(e.to_string()))
@@ -271,7 +298,7 @@ pub async fn page(
     } else {
         String::new()
     };
-    let html = render(&state.settings, &office, w, message, String::new())?;
+    let html = render(&state.settings, &office, w, message, String::new(), None)?;
     Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
 }
 
@@ -345,7 +372,15 @@ pub async fn act(
         Err(e) => super::form_problem(&lang, e)?,
     };
     let w = workbench(&state, &office, id).await?;
-    let html = render(&state.settings, &office, w, String::new(), problem)?;
+    let refused = Refused {
+        action,
+        fields: fields
+            .iter()
+            .filter(|(name, _)| name.as_str() != "csrf")
+            .filter_map(|(name, values)| Some((name.clone(), values.first()?.clone())))
+            .collect(),
+    };
+    let html = render(&state.settings, &office, w, String::new(), problem, Some(refused))?;
     Ok(HttpResponse::build(status_code)
         .content_type("text/html; charset=utf-8")
         .body(html))
