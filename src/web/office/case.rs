@@ -77,7 +77,7 @@ struct CasePage {
 }
 
 /// A form the server refused: shown again open, with what was typed.
-pub struct Refused {
+struct Refused {
     action: String,
     fields: Vec<(String, String)>,
 }
