@@ -219,13 +219,10 @@ pub fn compose(settings: &Settings, row: &CaseRow, team: Option<(&str, Option<&s
                 vec![format!("Here is the answer to your case “{}”.", row.title), answer]
             };
             if let Some(outcome) = &row.outcome {
-                let label = match (ko, outcome.as_str()) {
-                    (true, "adopted") => "채택",
-                    (true, "partially_adopted") => "일부 채택",
-                    (true, _) => "불채택",
-                    (false, "adopted") => "adopted",
-                    (false, "partially_adopted") => "partially adopted",
-                    (false, _) => "not adopted",
+                let label = if ko {
+                    outcome_words(outcome, ko).to_string()
+                } else {
+                    outcome_words(outcome, ko).to_lowercase()
                 };
                 p.push(if ko {
                     format!("제안 심사 결과: {label}")
@@ -424,4 +421,17 @@ pub fn dissatisfied_alert(row: &CaseRow, follow_up: &Id, process: i32, result: i
         None,
         "civicdesk".into(),
     )
+}
+
+/// A proposal's decision in the citizen's words, as a label: the email and
+/// the tracking page say the same.
+pub fn outcome_words(outcome: &str, ko: bool) -> &'static str {
+    match (ko, outcome) {
+        (true, "adopted") => "채택",
+        (true, "partially_adopted") => "일부 채택",
+        (true, _) => "불채택",
+        (false, "adopted") => "Adopted",
+        (false, "partially_adopted") => "Partially adopted",
+        (false, _) => "Not adopted",
+    }
 }

@@ -175,15 +175,8 @@ pub async fn page(
             ];
             // A proposal's decision, and when an adopted one is to be carried out.
             if let Some(outcome) = case.row.outcome.as_deref() {
-                let (ko, english) = match outcome {
-                    "adopted" => ("채택", "Adopted"),
-                    "partially_adopted" => ("부분 채택", "Partially adopted"),
-                    _ => ("불채택", "Not adopted"),
-                };
-                page.facts.push((
-                    label("제안 결과", "Decision"),
-                    (if en { english } else { ko }).to_string(),
-                ));
+                let words = crate::mail::notices::outcome_words(outcome, !en);
+                page.facts.push((label("제안 결과", "Decision"), words.to_string()));
             }
             if let Some(date) = case.row.planned_implementation_date {
                 let when = if en {
