@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 
 use super::queue::readable;
 use super::words::t;
-use super::{checked_form, form_problem, see_other, Frame, Office, OfficeError};
+use super::{checked_form, form_problem, html, see_other, Frame, Office, OfficeError};
 use crate::db::types::{utc, Id};
 use crate::service::surveys::{self, Answer};
 use crate::service::{cases, ServiceError};
@@ -91,13 +91,16 @@ pub async fn list(state: web::Data<AppState>, office: Office, req: HttpRequest) 
     } else {
         String::new()
     };
-    page_of(CallsPage {
-        frame: office.frame("happy_calls", t(&lang, "happy_calls").into()),
-        calls,
-        next,
-        later,
-        message,
-    })
+    html(
+        StatusCode::OK,
+        CallsPage {
+            frame: office.frame("happy_calls", t(&lang, "happy_calls").into()),
+            calls,
+            next,
+            later,
+            message,
+        },
+    )
 }
 
 /// One parameter of the query string.
@@ -311,10 +314,7 @@ async fn follow_ups_page(
         message,
         problem,
     };
-    let html = page.render().map_err(|e| OfficeError::Internal(e.to_string()))?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(html))
+    html(status, page)
 }
 
 /// `POST /office/follow-ups/{id}/done` (`note`: what was done): the list
@@ -342,9 +342,4 @@ pub async fn done(
             follow_ups_page(&state, &office, None, String::new(), status, problem).await
         }
     }
-}
-
-fn page_of<T: Template>(t: T) -> Result<HttpResponse, OfficeError> {
-    let html = t.render().map_err(|e| OfficeError::Internal(e.to_string()))?;
-    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html))
 }

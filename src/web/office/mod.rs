@@ -133,6 +133,14 @@ async fn to_dashboard() -> HttpResponse {
     see_other("/office/")
 }
 
+/// A page of the back office with its status.
+pub fn html<T: Template>(status: StatusCode, page: T) -> Result<HttpResponse, OfficeError> {
+    let body = page.render().map_err(|e| OfficeError::Internal(e.to_string()))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
 /// A 303 to `location` (after a post, or to the sign-in page).
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()

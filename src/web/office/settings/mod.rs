@@ -13,7 +13,7 @@ use askama::Template;
 use chrono::{Datelike, NaiveDate, TimeZone};
 
 use super::words::t;
-use super::{checked_form, see_other, Frame, Office, OfficeError};
+use super::{checked_form, html, see_other, Frame, Office, OfficeError};
 use crate::db::types::now;
 use crate::service::holidays::{self, HolidayEdit};
 use crate::service::settings::operators::{self, OperatorChange};
@@ -31,13 +31,6 @@ fn one(fields: &Fields, name: &str) -> Option<String> {
 
 fn admin(office: &Office) -> Result<(), OfficeError> {
     office.current.operator.require_admin().map_err(OfficeError::from)
-}
-
-fn html<T: Template>(status: StatusCode, page: T) -> Result<HttpResponse, OfficeError> {
-    let body = page.render().map_err(|e| OfficeError::Internal(e.to_string()))?;
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body))
 }
 
 #[derive(Template)]
